@@ -1,0 +1,31 @@
+# Set-up and everyday commands. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STORE  ?= data/store
+
+.PHONY: install run test vocabularies clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/kmgraph serve --host $(HOST) --port $(PORT) --store $(STORE)
+
+test: install
+	$(PY) -m pytest
+
+# Regenerate ontology/vocabularies and ontology/mappings from ../shared (output is committed).
+vocabularies: install
+	$(PY) scripts/build_vocabularies.py
+
+clean:
+	rm -rf $(VENV) data build dist *.egg-info .pytest_cache

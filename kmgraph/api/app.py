@@ -1,0 +1,42 @@
+"""Builds the FastAPI application from settings and a store; routers live in their own modules."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+
+from .. import __version__
+from ..config import Settings
+from ..store import Store, open_store
+from ..vocab.bundled import load_bundled
+from . import problems, system
+
+DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
+the Kunming-Montreal Global Biodiversity Framework, the knowledge management strategy and the
+clearing-house mechanism programme of work. Errors are RFC 9457 problem+json."""
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The app; with no ``store`` given it opens (and, if empty, initialises) the configured one."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.store = store or open_store(settings)
+        if owned and app.state.store.is_empty():
+            load_bundled(app.state.store)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(title="kmgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    if store is not None:
+        app.state.store = store
+    problems.install(app)
+    app.include_router(system.router)
+    return app

@@ -1,0 +1,52 @@
+"""Every setting in one place: defaults, overridden by environment variables, overridden by flags.
+
+The CLI builds a ``Settings`` from its flags with ``Settings.load(**flags)``; the HTTP app receives
+the same object. Nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+ENV_PREFIX = "KMGRAPH_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path = Path("data/store")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    admin_token: str | None = field(default=None, repr=False)
+    query_timeout: float = 30.0
+    log_level: str = "info"
+
+    @classmethod
+    def load(cls, **overrides: object) -> "Settings":
+        """Defaults < ``KMGRAPH_*`` environment < explicit overrides (``None`` means not given)."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = os.environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.name, f.type, raw)
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = _coerce(name, next(f.type for f in fields(cls) if f.name == name), value)
+        return replace(cls(), **values)
+
+
+def _coerce(name: str, type_name: object, value: object) -> object:
+    type_name = str(type_name)
+    try:
+        if "Path" in type_name:
+            return Path(str(value)).expanduser()
+        if type_name == "int":
+            return int(value)  # type: ignore[arg-type]
+        if type_name == "float":
+            return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name}: {value!r} is not a valid {type_name}") from exc
+    return value

@@ -1,0 +1,83 @@
+"""The store interface every backend implements.
+
+Callers (loading, validation, queries, tagging, retrieval, the faces) only see this interface, so a
+remote SPARQL 1.1 server can replace the embedded store without touching them. Results use
+pyoxigraph's term and result types for every backend (a remote backend parses the server's answer
+with ``pyoxigraph.parse_query_results``), so serialisation is always the store library's own.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Union
+
+import pyoxigraph as ox
+
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    iri: str
+    triples: int
+
+
+class Store(ABC):
+    """A quad store with SPARQL 1.1 query and update and atomic whole-graph replacement."""
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union_default_graph: bool = True,
+    ) -> QueryResult:
+        """Run a SPARQL query. ``bindings`` pre-bind projected variables to RDF terms (SEP-0007
+        substitution: the terms are never spliced into the query text).
+
+        Without ``default_graph`` the default graph is the union of all named graphs, so queries see
+        the ontology, every vocabulary and every record at once.
+        """
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update request as one transaction."""
+
+    @abstractmethod
+    def replace_graph(self, graph: str, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
+        """Replace the content of ``graph`` with ``source`` atomically; return its triple count.
+
+        Readers see either the previous or the new graph, never a mix; if parsing fails or the
+        process dies mid-load, the previous graph stays.
+        """
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> bool:
+        """Remove a named graph; return whether it existed."""
+
+    @abstractmethod
+    def graphs(self) -> list[GraphInfo]:
+        """Named graphs with their triple counts, sorted by IRI."""
+
+    @abstractmethod
+    def dump_graph(self, graph: str, rdf_format: ox.RdfFormat) -> bytes:
+        """Serialise one named graph."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Flush and release the store."""
+
+    def is_empty(self) -> bool:
+        return not self.graphs()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

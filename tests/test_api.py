@@ -1,0 +1,63 @@
+"""HTTP foundation: health, OpenAPI docs, vocabulary listing, bearer-token writes, problem+json errors."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kmgraph.api import create_app
+from kmgraph.config import Settings
+
+
+@pytest.fixture
+def client(store, tmp_path):
+    settings = Settings.load(store=tmp_path / "unused", admin_token="s3cret")
+    with TestClient(create_app(settings, store)) as c:
+        yield c
+
+
+def test_health(client):
+    r = client.get("/health")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok" and r.json()["graphs"] == 11
+
+
+def test_openapi_documents_every_route(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/health", "/vocabularies", "/admin/reload-bundled"} <= set(spec["paths"])
+    assert client.get("/docs").status_code == 200
+
+
+def test_vocabularies(client):
+    vocabs = {v["id"]: v for v in client.get("/vocabularies").json()}
+    assert vocabs["gbf"]["triples"] > 300
+    assert vocabs["gbf"]["graph"] == "https://w3id.org/kmgraph/graph/vocab/gbf"
+
+
+def test_write_needs_token(client):
+    r = client.post("/admin/reload-bundled")
+    assert r.status_code == 401
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.headers["www-authenticate"] == "Bearer"
+    r = client.post("/admin/reload-bundled", headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 403 and r.json()["status"] == 403
+
+
+def test_write_with_admin_token(client):
+    before = client.get("/vocabularies").json()
+    r = client.post("/admin/reload-bundled", headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 200 and r.json()["graphs"] == 11
+    assert client.get("/vocabularies").json() == before
+
+
+def test_unknown_path_is_problem_json(client):
+    r = client.get("/no/such/thing")
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["title"] == "Not found"
+
+
+def test_wrong_method_is_problem_json(client):
+    r = client.delete("/health")
+    assert r.status_code == 405
+    assert r.headers["content-type"] == "application/problem+json"

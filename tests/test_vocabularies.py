@@ -1,0 +1,181 @@
+"""The bundled vocabularies, asserted with SPARQL on a freshly initialised store.
+
+The numbers come from the decisions (GBF: 4 goals, 23 targets; monitoring framework rows; KM
+strategy: 8 objectives, 45 actions; CHM programme of work: 4 goals, 8 outcomes, 39 actions).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kmgraph.resources import query_text
+
+from .conftest import scalar, select
+
+PREFIXES = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX kmo: <https://w3id.org/kmgraph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+
+
+def count_typed(store, cls: str) -> int:
+    return scalar(store, PREFIXES + f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c a {cls} }}")
+
+
+def count_notation(store, regex: str) -> int:
+    return scalar(store, PREFIXES + f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{
+        ?c a skos:Concept ; skos:notation ?code FILTER(REGEX(STR(?code), "{regex}")) }}""")
+
+
+def test_gbf_goals_and_targets(store):
+    assert count_typed(store, "kmo:Goal") == 4
+    assert count_notation(store, "^GBF-GOAL-[A-D]$") == 4
+    assert count_notation(store, "^GBF-TARGET-(0[1-9]|1[0-9]|2[0-3])$") == 23
+    english = scalar(store, PREFIXES + """SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {
+        ?t a kmo:Target ; skos:prefLabel ?l FILTER(lang(?l) = "en") }""")
+    assert english == 23
+
+
+def test_target_labels_are_official_short_titles(store):
+    rows = select(store, PREFIXES + """SELECT ?label ?alt WHERE {
+        ?t skos:notation "GBF-TARGET-02" ; skos:prefLabel ?label ; skos:altLabel ?alt }""")
+    assert rows == [{"label": "Restore 30% of all Degraded Ecosystems",
+                     "alt": "30% of degraded areas are under effective restoration"}]
+
+
+def test_each_target_sits_under_its_goal(store):
+    rows = select(store, PREFIXES + """SELECT ?t ?g WHERE {
+        ?target a kmo:Target ; skos:notation ?t ; skos:broader ?goal . ?goal a kmo:Goal ; skos:notation ?g }""")
+    parents = {r["t"]: r["g"] for r in rows}
+    assert len(parents) == 23
+    assert parents["GBF-TARGET-04"] == "GBF-GOAL-A"
+    assert parents["GBF-TARGET-13"] == "GBF-GOAL-C"
+    assert parents["GBF-TARGET-21"] == "GBF-GOAL-D"
+
+
+def test_indicator_rows_by_kind(store):
+    assert count_typed(store, "kmo:HeadlineIndicator") == 27
+    assert count_typed(store, "kmo:BinaryIndicator") == 15
+    assert count_typed(store, "kmo:ComponentIndicator") == 52
+    assert count_typed(store, "kmo:ComplementaryIndicator") == 110
+    gbf = PREFIXES + """SELECT (COUNT(DISTINCT ?i) AS ?rows) (COUNT(DISTINCT ?id) AS ?ids) WHERE {
+        ?i a kmo:Indicator ; skos:inScheme <https://w3id.org/kmgraph/scheme/gbf-indicators> ; skos:notation ?id }"""
+    assert select(store, gbf) == [{"rows": "204", "ids": "203"}]
+
+
+def test_shared_indicator_identifier_is_modelled(store):
+    rows = select(store, PREFIXES + """SELECT ?code ?note WHERE {
+        ?i skos:notation "GBF-INDICATOR-219" ; kmo:indicatorCode ?code ; skos:editorialNote ?note }
+        ORDER BY ?code""")
+    assert [r["code"] for r in rows] == ["8.CY.2", "8.CY.3"]
+    assert all("2 different indicators" in r["note"] for r in rows)
+
+
+def test_indicator_code_differs_from_identifier(store):
+    rows = select(store, PREFIXES + """SELECT ?id ?target WHERE {
+        ?i kmo:indicatorCode "B.1" ; skos:notation ?id ; kmo:indicatorFor ?t . ?t skos:notation ?target }""")
+    assert rows == [{"id": "GBF-INDICATOR-B1", "target": "GBF-GOAL-B"}]
+
+
+def test_km_strategy(store):
+    assert count_typed(store, "kmo:StrategicObjective") == 8
+    assert count_notation(store, "^KM-[A-H]$") == 8
+    assert count_typed(store, "kmo:ComponentAction") == 45
+    assert count_notation(store, r"^KM-[A-H]\\.[0-9]$") == 45
+    assert count_typed(store, "kmo:KMComponent") == 4
+
+
+def test_km_action_main_actors(store):
+    rows = select(store, PREFIXES + """SELECT ?actor WHERE {
+        ?a skos:notation "KM-D.1" ; kmo:mainActor ?x . ?x skos:prefLabel ?actor } ORDER BY ?actor""")
+    assert {r["actor"] for r in rows} == {"organizations", "Parties", "subnational governments"}
+
+
+def test_chm_programme_of_work(store):
+    assert count_typed(store, "kmo:CHMGoal") == 4
+    assert count_typed(store, "kmo:CHMOutcome") == 8
+    assert count_typed(store, "kmo:StrategicAction") == 39
+    assert count_notation(store, r"^CHM-[1-4]\\.[12]\\.[A-J]$") == 39
+
+
+def test_chm_action_actors_and_time_frame(store):
+    rows = select(store, PREFIXES + """SELECT ?start ?end
+        (GROUP_CONCAT(DISTINCT ?lead; separator="|") AS ?leads)
+        (GROUP_CONCAT(DISTINCT ?contrib; separator="|") AS ?contribs) WHERE {
+        ?a skos:notation "CHM-2.2.C" ; kmo:startYear ?start ; kmo:endYear ?end ;
+           kmo:leadActor/skos:notation ?lead ; kmo:contributingActor/skos:notation ?contrib }
+        GROUP BY ?start ?end""")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["start"], row["end"]) == ("2024", "2026")
+    assert set(row["leads"].split("|")) == {"ACTOR-SECRETARIAT", "ACTOR-TSCM"}
+    assert row["contribs"] == "ACTOR-ORGANIZATIONS"
+
+
+def test_aichi_targets_and_mappings(store):
+    assert count_notation(store, "^AICHI-TARGET-(0[1-9]|1[0-9]|20)$") == 20
+    assert count_notation(store, "^AICHI-GOAL-[A-E]$") == 5
+    mapped = select(store, PREFIXES + """SELECT DISTINCT ?t WHERE {
+        ?target a kmo:Target ; skos:notation ?t ; skos:relatedMatch ?a .
+        ?a skos:notation ?an FILTER(STRSTARTS(STR(?an), "AICHI-TARGET-")) } ORDER BY ?t""")
+    mapped = {r["t"] for r in mapped}
+    assert len(mapped) == 21
+    assert {f"GBF-TARGET-{n:02d}" for n in range(1, 24)} - mapped == {"GBF-TARGET-09", "GBF-TARGET-17"}
+
+
+def test_sdg_reuses_un_iris_and_languages(store):
+    rows = select(store, PREFIXES + """SELECT ?lang WHERE {
+        <http://metadata.un.org/sdg/15.1> skos:prefLabel ?l ; skos:notation "SDG-TARGET-15.1" BIND(lang(?l) AS ?lang) }
+        ORDER BY ?lang""")
+    assert [r["lang"] for r in rows] == ["en", "es", "fr"]
+    assert count_notation(store, "^SDG-GOAL-[0-9]+$") == 17
+    assert count_notation(store, r"^SDG-TARGET-[0-9]+\\.[0-9a-z]+$") == 169
+
+
+def test_crosswalks_are_related_match_with_provenance(store):
+    assert scalar(store, PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
+        ?s skos:exactMatch ?o . ?s skos:notation ?x FILTER(STRSTARTS(STR(?x), "GBF-")) }""") == 0
+    unannotated = scalar(store, PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
+        ?s skos:relatedMatch ?o . ?s skos:notation ?x FILTER(STRSTARTS(STR(?x), "GBF-"))
+        FILTER NOT EXISTS { ?ax owl:annotatedSource ?s ; owl:annotatedTarget ?o ;
+                            <https://w3id.org/sssom/mapping_justification> ?j ; dcterms:source ?src } }""")
+    assert unannotated == 0
+    dangling = scalar(store, PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
+        ?s skos:relatedMatch ?o FILTER NOT EXISTS { ?o a skos:Concept } }""")
+    assert dangling == 0
+
+
+def test_goal_d_maps_to_aichi_goal_e_and_cites(store):
+    rows = select(store, PREFIXES + """SELECT ?n WHERE {
+        ?d skos:notation "GBF-GOAL-D" ; skos:relatedMatch ?o . ?o skos:notation ?n } ORDER BY ?n""")
+    assert [r["n"] for r in rows] == ["AICHI-GOAL-E"] + [
+        f"CITES-SV-OBJ-{c}" for c in ("3.1", "3.2", "3.3", "3.7", "5.1", "5.2", "5.3")]
+
+
+def test_actor_and_knowledge_object_schemes(store):
+    for notation in ("ACTOR-PARTIES", "ACTOR-IPLC", "ACTOR-GEF", "ACTOR-IPBES", "ACTOR-CMS-SCIENTIFIC-COUNCIL",
+                     "ACTOR-GLOBAL-COORDINATION-ENTITY", "ACTOR-PEOPLE-OF-AFRICAN-DESCENT"):
+        assert count_notation(store, f"^{notation}$") == 1, notation
+    assert scalar(store, PREFIXES + """SELECT (COUNT(?c) AS ?n) WHERE {
+        ?c skos:inScheme <https://w3id.org/kmgraph/scheme/knowledge-object-types> }""") == 14
+
+
+@pytest.mark.parametrize("check", ["incomplete-concepts", "dangling-broader", "hierarchy-cycles"])
+def test_integrity_checks_find_nothing(store, check):
+    assert select(store, query_text(f"checks/{check}")) == []
+
+
+def test_integrity_checks_can_fail(fresh_store):
+    """The checks really detect problems (guards against a check that can never fire)."""
+    import pyoxigraph as ox
+
+    data = b"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    <urn:a> a skos:Concept ; skos:broader <urn:b> .
+    <urn:b> a skos:Concept ; skos:broader <urn:a> ; skos:narrower <urn:missing> ."""
+    fresh_store.replace_graph("urn:test", data, ox.RdfFormat.TURTLE)
+    assert {r["concept"] for r in select(fresh_store, query_text("checks/hierarchy-cycles"))} == {"urn:a", "urn:b"}
+    assert [r["target"] for r in select(fresh_store, query_text("checks/dangling-broader"))] == ["urn:missing"]
+    missing = {(r["concept"], r["missing"]) for r in select(fresh_store, query_text("checks/incomplete-concepts"))}
+    assert ("urn:a", "source") in missing and ("urn:b", "English prefLabel") in missing
