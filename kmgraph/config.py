@@ -21,8 +21,25 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     admin_token: str | None = field(default=None, repr=False)
-    query_timeout: float = 30.0
     log_level: str = "info"
+    # SPARQL safety
+    query_timeout: float = 30.0  # seconds; the worker running an overdue query is killed
+    query_workers: int = 2  # processes that run user SPARQL (also the cap on concurrent queries)
+    query_wait: float = 10.0  # seconds a request waits for a free query worker before 429
+    row_cap: int = 10_000  # rows of an anonymous SELECT
+    max_query_bytes: int = 100_000  # size of a query or update text
+    max_url_bytes: int = 8_192  # longer GET URLs get 414 (use POST)
+    service_allowlist: str = ""  # space-separated SERVICE endpoints that queries may call
+    # Remote backend (an existing SPARQL 1.1 server instead of the embedded store)
+    sparql_endpoint: str | None = None
+    sparql_update_endpoint: str | None = None
+    graph_store_endpoint: str | None = None
+    sparql_user: str | None = None
+    sparql_password: str | None = field(default=None, repr=False)
+
+    @property
+    def allowed_services(self) -> frozenset[str]:
+        return frozenset(self.service_allowlist.split())
 
     @classmethod
     def load(cls, **overrides: object) -> "Settings":

@@ -48,6 +48,12 @@ class StoreLockedError(StoreError):
     type_slug = "store-locked"
 
 
+class UriTooLongError(KmgraphError):
+    status = 414
+    title = "URI too long"
+    type_slug = "uri-too-long"
+
+
 class NotFoundError(KmgraphError):
     status = 404
     exit_code = 2

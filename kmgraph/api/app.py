@@ -6,12 +6,15 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..config import Settings
+from ..queries import QueryCatalog
 from ..store import Store, open_store
 from ..vocab.bundled import load_bundled
-from . import problems, system
+from ..web import STATIC_DIR, templates
+from . import graph_store, named_queries, problems, sparql, system
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
 the Kunming-Montreal Global Biodiversity Framework, the knowledge management strategy and the
@@ -27,6 +30,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.store = store or open_store(settings)
         if owned and app.state.store.is_empty():
             load_bundled(app.state.store)
+        app.state.store.start()
         try:
             yield
         finally:
@@ -35,8 +39,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     app = FastAPI(title="kmgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
+    app.state.queries = QueryCatalog()
+    app.state.templates = templates()
     if store is not None:
         app.state.store = store
     problems.install(app)
     app.include_router(system.router)
+    app.include_router(sparql.router)
+    app.include_router(named_queries.router)
+    app.include_router(graph_store.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -9,12 +9,27 @@ from fastapi import Request
 from ..errors import AuthenticationError, PermissionDeniedError
 
 
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def principal(request: Request) -> str | None:
+    """The role of the caller: ``None`` when anonymous; a token that matches nothing is refused (403)."""
+    token = bearer_token(request)
+    if token is None:
+        return None
+    expected = request.app.state.settings.admin_token
+    if expected and hmac.compare_digest(token.encode(), expected.encode()):
+        return "admin"
+    raise PermissionDeniedError("the bearer token given is not valid here")
+
+
 def require_admin(request: Request) -> None:
     """Dependency for write endpoints: 401 without a bearer token, 403 with a wrong one."""
-    expected = request.app.state.settings.admin_token
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if bearer_token(request) is None:
         raise AuthenticationError("this operation needs a bearer token (Authorization: Bearer ...)")
-    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+    if principal(request) != "admin":
         raise PermissionDeniedError("the token given has no write right")

@@ -10,4 +10,9 @@ __all__ = ["GraphInfo", "QueryResult", "Store", "EmbeddedStore", "open_store"]
 
 
 def open_store(settings: Settings) -> Store:
-    return EmbeddedStore(settings.store)
+    """The remote backend when a SPARQL endpoint is configured, else the embedded store."""
+    if settings.sparql_endpoint:
+        from .remote import RemoteStore
+
+        return RemoteStore.from_settings(settings)
+    return EmbeddedStore(settings.store, query_workers=settings.query_workers)

@@ -15,6 +15,8 @@ from typing import Mapping, Union
 
 import pyoxigraph as ox
 
+from ..sparql.execution import QueryJob, QueryOutput
+
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 
@@ -46,16 +48,33 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
+    def run_job(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
+        """Run a user's query under a time limit and serialise its result (see ``kmgraph.sparql``).
+
+        ``wait`` bounds how long to wait for a free query slot. Raises ``QueryTimeoutError``,
+        ``WorkersBusyError`` or ``QueryEvaluationError``.
+        """
+
+    @abstractmethod
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 Update request as one transaction."""
 
     @abstractmethod
-    def replace_graph(self, graph: str, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
-        """Replace the content of ``graph`` with ``source`` atomically; return its triple count.
+    def replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
+        """Replace the content of ``graph`` (``None``: the default graph) with ``source`` atomically;
+        return its triple count.
 
         Readers see either the previous or the new graph, never a mix; if parsing fails or the
         process dies mid-load, the previous graph stays.
         """
+
+    @abstractmethod
+    def add_to_graph(self, graph: str | None, source: bytes, rdf_format: ox.RdfFormat) -> int:
+        """Add the triples of ``source`` to ``graph`` in one transaction; return how many."""
+
+    @abstractmethod
+    def has_graph(self, graph: str) -> bool:
+        """Whether the named graph exists."""
 
     @abstractmethod
     def drop_graph(self, graph: str) -> bool:
@@ -66,12 +85,15 @@ class Store(ABC):
         """Named graphs with their triple counts, sorted by IRI."""
 
     @abstractmethod
-    def dump_graph(self, graph: str, rdf_format: ox.RdfFormat) -> bytes:
-        """Serialise one named graph."""
+    def dump_graph(self, graph: str | None, rdf_format: ox.RdfFormat) -> bytes:
+        """Serialise one named graph (``None``: the default graph)."""
 
     @abstractmethod
     def close(self) -> None:
         """Flush and release the store."""
+
+    def start(self) -> None:
+        """Get ready to serve (start query workers); a no-op unless a backend needs it."""
 
     def is_empty(self) -> bool:
         return not self.graphs()

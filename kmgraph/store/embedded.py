@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
+import threading
 import uuid
 from pathlib import Path
 from typing import Mapping
@@ -12,16 +14,23 @@ import pyoxigraph as ox
 
 from ..errors import InputError, StoreError, StoreLockedError
 from ..resources import query_text
+from ..sparql.execution import QueryJob, QueryOutput
+from ..sparql.workers import SnapshotLease, WorkerPool
 from .base import GraphInfo, QueryResult, Store, Term
 
 STAGING_PREFIX = "urn:kmgraph:staging:"
 
 
 class EmbeddedStore(Store):
-    def __init__(self, path: Path) -> None:
+    """Writes go through one lock and bump a generation; user queries run in worker processes on
+    snapshots of the latest generation (see ``kmgraph.sparql.workers``)."""
+
+    def __init__(self, path: Path, *, query_workers: int = 2) -> None:
         self.path = Path(path)
+        self.query_workers = query_workers
         _check_writable(self.path)
         try:
+            self.path.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path))
         except OSError as exc:
             text = str(exc)
@@ -30,6 +39,11 @@ class EmbeddedStore(Store):
                     f"store {self.path} is locked by another process (is `kmgraph serve` running on it?)"
                 ) from exc
             raise StoreError(f"cannot open store {self.path}: {text}") from exc
+        self._write_lock = threading.RLock()
+        self._generation = 0
+        self._snapshots = _Snapshots(self.path.with_name(self.path.name + ".snapshots"))
+        self._pool: WorkerPool | None = None
+        self._pool_lock = threading.Lock()
         self._drop_stale_staging()
 
     def query(
@@ -55,20 +69,42 @@ class EmbeddedStore(Store):
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from exc
 
-    def update(self, sparql: str) -> None:
-        try:
-            self._store.update(sparql)
-        except SyntaxError as exc:
-            raise InputError(f"SPARQL update syntax error: {exc}") from exc
+    def run_job(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
+        return self._workers().run(job, timeout=timeout, wait=wait)
 
-    def replace_graph(self, graph: str, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
-        target = ox.NamedNode(graph)
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        with self._write_lock:
+            try:
+                self._store.update(sparql, base_iri=base_iri)
+            except SyntaxError as exc:
+                raise InputError(f"SPARQL update syntax error: {exc}") from exc
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise InputError(f"SPARQL update failed: {exc}") from exc
+            finally:
+                self._generation += 1
+
+    def replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
+        with self._write_lock:
+            try:
+                return self._replace_graph(graph, source, rdf_format)
+            finally:
+                self._generation += 1
+
+    def add_to_graph(self, graph: str | None, source: bytes, rdf_format: ox.RdfFormat) -> int:
+        try:
+            quads = list(_into_graph(_parse(source, rdf_format), _graph_node(graph)))
+        except SyntaxError as exc:
+            raise InputError(f"input: {exc}") from exc
+        with self._write_lock:
+            self._store.extend(quads)
+            self._generation += 1
+        return len(quads)
+
+    def _replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
+        target = "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
         staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4()}")
         try:
-            if isinstance(source, Path):
-                self._store.bulk_load(path=str(source), format=rdf_format, to_graph=staging)
-            else:
-                self._store.bulk_load(source, format=rdf_format, to_graph=staging)
+            self._store.bulk_extend(_into_graph(_parse(source, rdf_format), staging))
         except SyntaxError as exc:
             self._store.remove_graph(staging)
             name = source if isinstance(source, Path) else "input"
@@ -77,15 +113,21 @@ class EmbeddedStore(Store):
             self._store.remove_graph(staging)
             raise
         # One update request is one transaction: the swap is all or nothing.
-        self._store.update(f"DROP SILENT GRAPH {target}; ADD SILENT {staging} TO {target}; DROP SILENT GRAPH {staging}")
+        self._store.update(f"DROP SILENT {target}; ADD SILENT {staging} TO {target.replace('GRAPH ', '')}; "
+                           f"DROP SILENT GRAPH {staging}")
         return self._count(graph)
 
     def drop_graph(self, graph: str) -> bool:
         node = ox.NamedNode(graph)
-        if not self._store.contains_named_graph(node):
-            return False
-        self._store.remove_graph(node)
-        return True
+        with self._write_lock:
+            if not self._store.contains_named_graph(node):
+                return False
+            self._store.remove_graph(node)
+            self._generation += 1
+            return True
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
 
     def graphs(self) -> list[GraphInfo]:
         counts = {
@@ -95,21 +137,109 @@ class EmbeddedStore(Store):
         names = {g.value for g in self._store.named_graphs() if not g.value.startswith(STAGING_PREFIX)}
         return [GraphInfo(iri, counts.get(iri, 0)) for iri in sorted(names)]
 
-    def dump_graph(self, graph: str, rdf_format: ox.RdfFormat) -> bytes:
-        return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(graph))
+    def dump_graph(self, graph: str | None, rdf_format: ox.RdfFormat) -> bytes:
+        return self._store.dump(format=rdf_format, from_graph=_graph_node(graph))
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+        self._snapshots.clear()
         self._store.flush()
         del self._store
 
-    def _count(self, graph: str) -> int:
-        return next(g.triples for g in self.graphs() if g.iri == graph)
+    def start(self) -> None:
+        self._workers()
+
+    def _workers(self) -> WorkerPool:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = WorkerPool(self.query_workers, self._lease_snapshot)
+            return self._pool
+
+    def _lease_snapshot(self) -> SnapshotLease:
+        """A checkpoint of the latest committed generation, made under the write lock if needed."""
+        lease = self._snapshots.lease_current(self._generation)
+        if lease is None:
+            with self._write_lock:
+                lease = self._snapshots.lease_current(self._generation) or self._snapshots.create(
+                    self._generation, self._store.backup)
+        return lease
+
+    def _count(self, graph: str | None) -> int:
+        result = self._store.query(query_text("system/triple-count"), default_graph=_graph_node(graph))
+        return int(next(iter(result))["n"].value)
 
     def _drop_stale_staging(self) -> None:
         """Remove staging graphs left by a load that died before its swap."""
         for g in list(self._store.named_graphs()):
             if g.value.startswith(STAGING_PREFIX):
                 self._store.remove_graph(g)
+
+
+def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+def _parse(source: Path | bytes, rdf_format: ox.RdfFormat):
+    """Triples of one graph document; blank nodes renamed so that documents never share one."""
+    if isinstance(source, Path):
+        return ox.parse(path=str(source), format=rdf_format, without_named_graphs=True, rename_blank_nodes=True)
+    return ox.parse(source, format=rdf_format, without_named_graphs=True, rename_blank_nodes=True)
+
+
+def _into_graph(quads, graph: ox.NamedNode):
+    for q in quads:
+        yield ox.Quad(q.subject, q.predicate, q.object, graph)
+
+
+class _Snapshots:
+    """Checkpoints of the store, reference-counted and removed once no job uses them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._current: tuple[int, str] | None = None
+        self._refs: dict[str, int] = {}
+        self.clear()
+
+    def lease_current(self, generation: int) -> SnapshotLease | None:
+        with self._lock:
+            if self._current is None or self._current[0] != generation:
+                return None
+            return self._lease(self._current[1])
+
+    def create(self, generation: int, backup) -> SnapshotLease:
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = str(self.root / f"{generation:010d}-{uuid.uuid4().hex[:8]}")
+        backup(path)
+        with self._lock:
+            previous = self._current
+            self._current = (generation, path)
+            self._refs[path] = 0
+            if previous is not None:
+                self._collect(previous[1])
+            return self._lease(path)
+
+    def _lease(self, path: str) -> SnapshotLease:
+        self._refs[path] += 1
+
+        def release() -> None:
+            with self._lock:
+                self._refs[path] -= 1
+                self._collect(path)
+
+        return SnapshotLease(path, release)
+
+    def _collect(self, path: str) -> None:
+        if self._refs.get(path) == 0 and (self._current is None or self._current[1] != path):
+            del self._refs[path]
+            shutil.rmtree(path, ignore_errors=True)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._current = None
+            self._refs.clear()
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _check_writable(path: Path) -> None:

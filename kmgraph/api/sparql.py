@@ -1,0 +1,155 @@
+"""SPARQL 1.1 Protocol: ``/sparql`` (query) and ``/update``, over ``kmgraph.sparql.service``."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ..errors import InputError, UriTooLongError
+from ..formats import GRAPH_FORMATS, NotAcceptableError, UnsupportedMediaTypeError, negotiate, parse_accept
+from ..sparql import description
+from ..sparql.execution import QueryOutput
+from ..sparql.lexer import DatasetConflictError, with_using
+from ..sparql.service import run_query, run_update
+from .auth import principal, require_admin
+from .bodies import decode_utf8, media_type, read_body
+
+router = APIRouter(tags=["sparql"])
+
+QUERY_DOC = """SPARQL 1.1 Protocol query operation. `GET ?query=`, `POST` form-encoded (`query=`) or
+`POST application/sparql-query`; `default-graph-uri` and `named-graph-uri` override FROM / FROM NAMED.
+Without them the default graph is the union of all graphs. Results by content negotiation (or
+`?format=json|xml|csv|tsv|turtle|ntriples|jsonld|rdfxml`). Anonymous SELECTs are capped
+(header `X-Kmgraph-Truncated: true` when rows were cut); every query has a time limit. A browser
+without a query gets the query editor; `Accept: text/turtle` without a query gets the service description."""
+
+
+class SparqlRequest:
+    """The parameters of one protocol request, wherever they came from (URL, form, body)."""
+
+    def __init__(self, params: dict[str, list[str]], text_key: str, body_text: str | None) -> None:
+        values = params.get(text_key, [])
+        if body_text is not None:
+            values = values + [body_text]
+        if len(values) > 1:
+            raise InputError(f"exactly one {text_key} is allowed; this request has {len(values)}")
+        self.text = values[0] if values else None
+        self.params = params
+
+    def graphs(self, key: str) -> list[str]:
+        iris = self.params.get(key, [])
+        for iri in iris:
+            try:
+                ox.NamedNode(iri)
+            except ValueError as exc:
+                raise InputError(f"{key}: {iri!r} is not a valid IRI") from exc
+        return iris
+
+
+async def _protocol_request(request: Request, text_key: str, direct_type: str) -> SparqlRequest:
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method == "GET":
+        return SparqlRequest(params, text_key, None)
+    settings = request.app.state.settings
+    body = await read_body(request, settings.max_query_bytes + 1024)
+    kind = media_type(request)
+    if kind == "application/x-www-form-urlencoded":
+        form = parse_qs(decode_utf8(body, request), keep_blank_values=True)
+        for key, values in form.items():
+            params.setdefault(key, []).extend(values)
+        return SparqlRequest(params, text_key, None)
+    if kind == direct_type:
+        return SparqlRequest(params, text_key, decode_utf8(body, request))
+    raise UnsupportedMediaTypeError(
+        f"send the {text_key} as application/x-www-form-urlencoded or {direct_type}, not {kind or 'no media type'}")
+
+
+def _check_url(request: Request) -> None:
+    limit = request.app.state.settings.max_url_bytes
+    if len(str(request.url)) > limit:
+        raise UriTooLongError(f"the request URL is longer than {limit} bytes: send the query with POST "
+                         "(application/sparql-query or a form) instead of GET")
+
+
+def _endpoint(request: Request) -> str:
+    """The service's own URL: the base IRI of requests (SPARQL 1.1 Protocol 2.1.4)."""
+    return str(request.url.replace(query=""))
+
+
+def output_response(out: QueryOutput) -> Response:
+    headers = {"Vary": "Accept"}
+    if out.truncated:
+        headers["X-Kmgraph-Truncated"] = "true"
+    return Response(out.body, media_type=out.media_type, headers=headers)
+
+
+async def _query(request: Request) -> Response:
+    _check_url(request)
+    req = await _protocol_request(request, "query", "application/sparql-query")
+    accept = request.headers.get("accept")
+    if req.text is None:
+        return _no_query(request, accept)
+    out = run_query(
+        request.app.state.store, request.app.state.settings, req.text, accept=accept,
+        explicit_format=(req.params.get("format") or [None])[0],
+        default_graph=req.graphs("default-graph-uri"), named_graphs=req.graphs("named-graph-uri"),
+        capped=principal(request) is None, base_iri=_endpoint(request))
+    return output_response(out)
+
+
+def _no_query(request: Request, accept: str | None) -> Response:
+    best = parse_accept(accept)[0][0] if accept else ""
+    if best in ("text/html", "application/xhtml+xml"):
+        return HTMLResponse(request.app.state.templates.get_template("sparql.html").render(request=request))
+    try:
+        fmt = negotiate(accept, GRAPH_FORMATS) if accept and best != "*/*" else None
+    except NotAcceptableError:
+        fmt = None
+    if fmt is None:
+        raise InputError("no query: pass one as ?query=, a form field or an application/sparql-query body "
+                         "(or ask for text/turtle to get the service description)")
+    body = description.service_description(_endpoint(request), str(request.url_for("update")), fmt.rdf)
+    return Response(body, media_type=fmt.media_type)
+
+
+@router.get("/sparql", summary="SPARQL query (GET)", description=QUERY_DOC,
+            responses={200: {"content": {"application/sparql-results+json": {}, "text/turtle": {}}}})
+async def sparql_get(request: Request) -> Response:
+    return await _query(request)
+
+
+@router.post("/sparql", summary="SPARQL query (POST)", description=QUERY_DOC,
+             openapi_extra={"requestBody": {"content": {
+                 "application/sparql-query": {"schema": {"type": "string"}},
+                 "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                     "query": {"type": "string"}}}}}}})
+async def sparql_post(request: Request) -> Response:
+    if media_type(request) == "application/sparql-update" or "update=" in request.url.query:
+        raise InputError("updates are not accepted at /sparql: POST them to /update with a write token")
+    return await _query(request)
+
+
+@router.post("/update", name="update", summary="SPARQL 1.1 Update (write token)",
+             description="POST `application/sparql-update` or a form with `update=`; `using-graph-uri` and "
+                         "`using-named-graph-uri` set the dataset of the WHERE clauses. LOAD is refused, and SERVICE "
+                         "unless allow-listed. Needs a bearer token with the write right.",
+             status_code=204, responses={204: {"description": "Update applied"}},
+             openapi_extra={"requestBody": {"content": {
+                 "application/sparql-update": {"schema": {"type": "string"}},
+                 "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                     "update": {"type": "string"}}}}}}})
+async def update(request: Request) -> Response:
+    require_admin(request)
+    req = await _protocol_request(request, "update", "application/sparql-update")
+    if req.text is None:
+        raise InputError("no update: pass one as a form field update= or an application/sparql-update body")
+    try:
+        text = with_using(req.text, req.graphs("using-graph-uri"), req.graphs("using-named-graph-uri"))
+    except DatasetConflictError as exc:
+        raise InputError(str(exc)) from exc
+    run_update(request.app.state.store, request.app.state.settings, text, base_iri=_endpoint(request))
+    return Response(status_code=204)
+

@@ -1,0 +1,128 @@
+"""Output and input formats as a registry, and content negotiation over it.
+
+Serialisation itself is always pyoxigraph's: this module only maps media types and short names to
+pyoxigraph formats and picks one from an ``Accept`` header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import KmgraphError
+
+
+class NotAcceptableError(KmgraphError):
+    status = 406
+    title = "Not acceptable"
+    type_slug = "not-acceptable"
+
+
+class UnsupportedMediaTypeError(KmgraphError):
+    status = 415
+    title = "Unsupported media type"
+    type_slug = "unsupported-media-type"
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # short name for ?format= and --format
+    media_type: str
+    results: ox.QueryResultsFormat | None = None  # for SELECT/ASK
+    rdf: ox.RdfFormat | None = None  # for graphs (CONSTRUCT/DESCRIBE, Graph Store)
+
+
+RESULT_FORMATS = [
+    Format("json", "application/sparql-results+json", results=ox.QueryResultsFormat.JSON),
+    Format("xml", "application/sparql-results+xml", results=ox.QueryResultsFormat.XML),
+    Format("csv", "text/csv", results=ox.QueryResultsFormat.CSV),
+    Format("tsv", "text/tab-separated-values", results=ox.QueryResultsFormat.TSV),
+]
+GRAPH_FORMATS = [
+    Format("turtle", "text/turtle", rdf=ox.RdfFormat.TURTLE),
+    Format("ntriples", "application/n-triples", rdf=ox.RdfFormat.N_TRIPLES),
+    Format("jsonld", "application/ld+json", rdf=ox.RdfFormat.JSON_LD),
+    Format("rdfxml", "application/rdf+xml", rdf=ox.RdfFormat.RDF_XML),
+]
+# Media types accepted as input for RDF bodies (Graph Store Protocol, loading, validation).
+INPUT_RDF = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """Media ranges of an Accept header, best first (stable for equal quality)."""
+    if not header:
+        return [("*/*", 1.0)]
+    ranges = []
+    for i, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q, -i))
+    ranges.sort(key=lambda r: (r[1], r[2]), reverse=True)
+    return [(m, q) for m, q, _ in ranges if q > 0]
+
+
+def negotiate(accept: str | None, candidates: list[Format], *, explicit: str | None = None) -> Format:
+    """Pick the format: an explicit ``format`` name or media type wins, then the Accept header.
+
+    The first candidate is the default for ``*/*``. Raises ``NotAcceptableError`` (406).
+    """
+    by_name = {f.name: f for f in candidates} | {f.media_type: f for f in candidates}
+    if explicit:
+        key = ALIASES.get(explicit.lower(), explicit.lower())
+        if key in by_name:
+            return by_name[key]
+        raise NotAcceptableError(f"format {explicit!r} is not offered here; choose one of "
+                                 f"{', '.join(f.name for f in candidates)}")
+    for media, _ in parse_accept(accept):
+        media = ALIASES.get(media, media)
+        if media in ("*/*", "application/*", "text/*"):
+            prefix = media.split("/")[0]
+            match = next((f for f in candidates if prefix == "*" or f.media_type.startswith(prefix + "/")), None)
+            if match:
+                return match
+        elif media in by_name:
+            return by_name[media]
+    raise NotAcceptableError(f"none of the accepted media types ({accept}) is offered; available: "
+                             f"{', '.join(f.media_type for f in candidates)}")
+
+
+def input_rdf_format(content_type: str | None) -> ox.RdfFormat:
+    media = (content_type or "").split(";")[0].strip().lower()
+    if not media:
+        raise UnsupportedMediaTypeError("a Content-Type header naming the RDF syntax is required")
+    if media not in INPUT_RDF:
+        raise UnsupportedMediaTypeError(f"Content-Type {media} is not an RDF syntax kmgraph reads; use one of "
+                                        f"{', '.join(sorted(INPUT_RDF))}")
+    return INPUT_RDF[media]
+
+
+def rdf_format_for_path(path: str) -> ox.RdfFormat:
+    fmt = ox.RdfFormat.from_extension(path.rsplit(".", 1)[-1].lower()) if "." in path else None
+    if fmt is None:
+        from .errors import InputError
+
+        raise InputError(f"{path}: cannot tell the RDF syntax from the file name (use .ttl, .nt, .rdf, .jsonld, .trig, .nq)")
+    return fmt

@@ -1,0 +1,140 @@
+"""Named, parameterised SPARQL queries from ``queries/*.rq``.
+
+Each file starts with a YAML header in ``#+`` comment lines (the grlc convention)::
+
+    #+ title: Knowledge objects tagged with a GBF target
+    #+ description: ...
+    #+ params:
+    #+   - name: target
+    #+     type: notation        # iri | notation | literal | language | integer
+    #+     default: GBF-TARGET-02
+    #+     description: ...
+
+Parameter values are validated for their type, turned into RDF terms by pyoxigraph and bound with
+a ``VALUES`` block at the start of the query's WHERE group: user text is never spliced into SPARQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .errors import InputError, NotFoundError
+from .resources import QUERIES_DIR
+from .sparql.lexer import code_tokens, query_form, where_group_start
+
+PARAM_TYPES = ("iri", "notation", "literal", "language", "integer")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_NOTATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str = ""
+    default: str | None = None
+    required: bool = False
+
+    def term(self, raw: str) -> ox.NamedNode | ox.Literal:
+        """The RDF term for a raw value, or InputError naming the parameter."""
+        value = raw.strip()
+        if self.type == "iri":
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$", value):
+                raise InputError(f"parameter {self.name}: {raw!r} is not an absolute IRI")
+            try:
+                return ox.NamedNode(value)
+            except ValueError as exc:
+                raise InputError(f"parameter {self.name}: {raw!r} is not a valid IRI") from exc
+        if self.type == "notation":
+            if not _NOTATION.match(value):
+                raise InputError(f"parameter {self.name}: {raw!r} is not a notation such as GBF-TARGET-02")
+            return ox.Literal(value)
+        if self.type == "language":
+            if not _LANG.match(value):
+                raise InputError(f"parameter {self.name}: {raw!r} is not a language tag such as fr or pt-BR")
+            return ox.Literal(value.lower())
+        if self.type == "integer":
+            if not re.match(r"^[+-]?\d{1,18}$", value):
+                raise InputError(f"parameter {self.name}: {raw!r} is not an integer")
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        if len(raw) > 1000:
+            raise InputError(f"parameter {self.name}: longer than 1000 characters")
+        return ox.Literal(raw)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    form: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def bind(self, values: dict[str, str]) -> str:
+        """The query text with parameters bound as a VALUES block; InputError on bad values."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise InputError(f"query {self.name} has no parameter {', '.join(unknown)}; "
+                             f"its parameters: {', '.join(known) or 'none'}")
+        bound: list[tuple[str, ox.NamedNode | ox.Literal]] = []
+        for p in self.params:
+            raw = values.get(p.name, p.default)
+            if raw is None or raw == "":
+                if p.required:
+                    raise InputError(f"query {self.name}: parameter {p.name} is required")
+                continue
+            bound.append((p.name, p.term(str(raw))))
+        if not bound:
+            return self.text
+        block = (f"VALUES ({' '.join('?' + n for n, _ in bound)}) "
+                 f"{{ ({' '.join(str(t) for _, t in bound)}) }}\n")
+        at = where_group_start(self.text)
+        return self.text[:at] + "\n  " + block + self.text[at:]
+
+    def describe(self) -> dict:
+        return {"name": self.name, "title": self.title, "description": self.description, "form": self.form,
+                "params": [p.__dict__ for p in self.params], "example": self.bind({})}
+
+
+def parse_named_query(name: str, text: str) -> NamedQuery:
+    header = "\n".join(line[2:] for line in text.splitlines() if line.startswith("#+"))
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"query {name}: header is not valid YAML: {exc}") from exc
+    params = []
+    for raw in meta.get("params") or []:
+        if raw.get("type") not in PARAM_TYPES:
+            raise InputError(f"query {name}: parameter {raw.get('name')} has unknown type {raw.get('type')!r}")
+        default = raw.get("default")
+        params.append(Param(raw["name"], raw["type"], raw.get("description", ""),
+                            None if default is None else str(default), bool(raw.get("required", False))))
+    form = query_form(code_tokens(text))
+    if form is None:
+        raise InputError(f"query {name}: not a SPARQL query")
+    return NamedQuery(name, meta.get("title", name), meta.get("description", ""), text, form, tuple(params))
+
+
+class QueryCatalog:
+    """The named queries of a folder, read once."""
+
+    def __init__(self, directory: Path = QUERIES_DIR) -> None:
+        self.queries: dict[str, NamedQuery] = {}
+        for path in sorted(directory.glob("*.rq")):
+            self.queries[path.stem] = parse_named_query(path.stem, path.read_text(encoding="utf-8"))
+
+    def get(self, name: str) -> NamedQuery:
+        if not _NAME.match(name) or name not in self.queries:
+            raise NotFoundError(f"no named query {name!r}; GET /queries lists them")
+        return self.queries[name]
+
+    def __iter__(self):
+        return iter(self.queries.values())

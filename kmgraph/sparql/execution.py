@@ -1,0 +1,107 @@
+"""Running one user query to serialised bytes, with the row cap, for any backend.
+
+This module must stay light: query worker processes import it (and pyoxigraph) only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pyoxigraph as ox
+
+from .lexer import cap_rows, code_tokens, query_form
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    results_media_type: str = "application/sparql-results+json"
+    graph_media_type: str = "text/turtle"
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+    row_cap: int | None = None
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    body: bytes
+    media_type: str
+    form: str
+    truncated: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class QueryEvaluationError(Exception):
+    """The engine rejected or failed the query (syntax, evaluation); carries its message."""
+
+    def __init__(self, message: str, *, syntax: bool) -> None:
+        super().__init__(message)
+        self.syntax = syntax
+
+
+Runner = Callable[[str, dict], "ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples"]
+
+
+def query_kwargs(job: QueryJob) -> dict:
+    kwargs: dict = {"base_iri": job.base_iri}
+    if job.default_graph is None:
+        kwargs["use_default_graph_as_union"] = True
+    else:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
+    if job.named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    return kwargs
+
+
+def execute(run: Runner, job: QueryJob) -> QueryOutput:
+    """Evaluate ``job`` with ``run`` and serialise with pyoxigraph's own writers.
+
+    With a row cap, a SELECT runs with ``LIMIT cap+1``; when more than ``cap`` rows come back it
+    runs again with ``LIMIT cap`` and the output says it was truncated. Serialisation stays the
+    engine's own: rows are never rewritten by hand.
+    """
+    form = query_form(code_tokens(job.query)) or "SELECT"
+    kwargs = query_kwargs(job)
+    if form in ("SELECT", "ASK"):
+        fmt = ox.QueryResultsFormat.from_media_type(job.results_media_type)
+        media = job.results_media_type
+        if form == "SELECT" and job.row_cap is not None:
+            body = _serialize(run(cap_rows(job.query, job.row_cap + 1), kwargs), fmt)
+            if _count_rows(body, fmt) > job.row_cap:
+                body = _serialize(run(cap_rows(job.query, job.row_cap), kwargs), fmt)
+                return QueryOutput(body, media, form, truncated=True)
+            return QueryOutput(body, media, form)
+        return QueryOutput(_serialize(run(job.query, kwargs), fmt), media, form)
+    fmt = ox.RdfFormat.from_media_type(job.graph_media_type)
+    return QueryOutput(_serialize(run(job.query, kwargs), fmt), job.graph_media_type, form)
+
+
+def _serialize(result: object, fmt: object) -> bytes:
+    try:
+        return result.serialize(format=fmt)  # type: ignore[attr-defined]
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryEvaluationError(str(exc), syntax=False) from exc
+
+
+def _count_rows(body: bytes, fmt: ox.QueryResultsFormat) -> int:
+    if fmt == ox.QueryResultsFormat.CSV:  # lossy, so pyoxigraph cannot read it back: count records
+        return max(sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1, 0)
+    return sum(1 for _ in ox.parse_query_results(body, format=fmt))
+
+
+def run_on(store: ox.Store) -> Runner:
+    """A runner over a pyoxigraph store that reports engine errors as ``QueryEvaluationError``."""
+
+    def run(query: str, kwargs: dict):
+        try:
+            return store.query(query, **kwargs)
+        except SyntaxError as exc:
+            raise QueryEvaluationError(str(exc), syntax=True) from exc
+        except (OSError, RuntimeError, ValueError, TypeError) as exc:
+            raise QueryEvaluationError(str(exc), syntax=False) from exc
+
+    return run

@@ -1,0 +1,112 @@
+"""The SPARQL service: safety checks, format choice and limits around the store, for every face.
+
+The HTTP endpoint, the named queries and the CLI all call ``run_query`` / ``run_update``.
+"""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..errors import InputError, KmgraphError
+from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
+from ..store import Store
+from .execution import QueryEvaluationError, QueryJob, QueryOutput
+from .lexer import code_tokens, has_word, query_form, service_endpoints
+from .workers import QueryTimeoutError, WorkersBusyError
+
+
+class QueryTooLargeError(KmgraphError):
+    status = 413
+    title = "Query too large"
+    type_slug = "query-too-large"
+
+
+class QueryRefusedError(KmgraphError):
+    status = 403
+    title = "Query refused"
+    type_slug = "query-refused"
+
+
+class QueryTimeout(KmgraphError):
+    """The query overran its time limit and was stopped (a 4xx: the query, not the service, failed)."""
+
+    status = 422
+    title = "Query timeout"
+    type_slug = "query-timeout"
+
+
+class QueryBusy(KmgraphError):
+    status = 429
+    title = "Too many concurrent queries"
+    type_slug = "busy"
+
+
+class SparqlSyntaxError(InputError):
+    title = "SPARQL syntax error"
+    type_slug = "sparql-syntax"
+
+
+def check_text(text: str, settings: Settings, *, what: str = "query") -> list:
+    if not text or not text.strip():
+        raise InputError(f"the {what} is empty")
+    if len(text.encode("utf-8")) > settings.max_query_bytes:
+        raise QueryTooLargeError(f"the {what} is larger than {settings.max_query_bytes} bytes")
+    tokens = code_tokens(text)
+    for endpoint in service_endpoints(tokens):
+        if endpoint.startswith("?") or endpoint.strip("<>") not in settings.allowed_services:
+            raise QueryRefusedError(
+                f"SERVICE {endpoint} is not allowed: kmgraph never fetches an endpoint a user names "
+                "unless it is on the configured allow-list (KMGRAPH_SERVICE_ALLOWLIST)")
+    return tokens
+
+
+def formats_for(form: str) -> list[Format]:
+    return RESULT_FORMATS if form in ("SELECT", "ASK") else GRAPH_FORMATS
+
+
+def choose_format(text: str, accept: str | None, explicit: str | None) -> Format:
+    form = query_form(code_tokens(text)) or "SELECT"
+    return negotiate(accept, formats_for(form), explicit=explicit)
+
+
+def run_query(store: Store, settings: Settings, text: str, *, accept: str | None = None,
+              explicit_format: str | None = None, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None, capped: bool = True,
+              base_iri: str | None = None) -> QueryOutput:
+    """Check, then run a user's query in a killable worker; ``capped`` applies the row cap."""
+    tokens = check_text(text, settings)
+    form = query_form(tokens)
+    if form is None:
+        if has_word(tokens, "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"):
+            raise InputError("this is a SPARQL Update: send it to /update (POST, with a write token)")
+        raise SparqlSyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
+    fmt = negotiate(accept, formats_for(form), explicit=explicit_format)
+    job = QueryJob(
+        text,
+        results_media_type=fmt.media_type if fmt.results else "application/sparql-results+json",
+        graph_media_type=fmt.media_type if fmt.rdf else "text/turtle",
+        default_graph=default_graph or None,
+        named_graphs=named_graphs or None,
+        row_cap=settings.row_cap if capped else None,
+        base_iri=base_iri,
+    )
+    try:
+        return store.run_job(job, timeout=settings.query_timeout, wait=settings.query_wait)
+    except QueryTimeoutError as exc:
+        raise QueryTimeout(f"{exc}; narrow the pattern or add LIMIT (the limit is "
+                           f"{settings.query_timeout:g} s)") from exc
+    except WorkersBusyError as exc:
+        raise QueryBusy(f"{exc}; retry in a moment") from exc
+    except QueryEvaluationError as exc:
+        if exc.syntax:
+            raise SparqlSyntaxError(str(exc)) from exc
+        raise InputError(f"query evaluation failed: {exc}") from exc
+
+
+def run_update(store: Store, settings: Settings, text: str, *, base_iri: str | None = None) -> None:
+    tokens = check_text(text, settings, what="update")
+    if has_word(tokens, "LOAD"):
+        raise QueryRefusedError("LOAD is refused: kmgraph never fetches a document a user names; "
+                                "send the data with the Graph Store Protocol (/store) instead")
+    if query_form(tokens) is not None and not has_word(tokens, "INSERT", "DELETE", "WITH"):
+        raise InputError("this is a query, not an update: send it to /sparql")
+    store.update(text, base_iri=base_iri)

@@ -1,0 +1,134 @@
+"""Killable query workers: user SPARQL runs in child processes on read-only store snapshots.
+
+pyoxigraph offers no way to interrupt a running query from Python, so a thread cannot enforce a
+timeout. Each worker process opens a snapshot (a RocksDB checkpoint, made in milliseconds with
+hard links) read-only and answers one job at a time; when a job overruns its time limit the worker
+is killed, which really stops the work, and a fresh one takes its place. Snapshots are only taken
+between write transactions, so a query never sees a half-done load.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Callable
+
+from .execution import QueryEvaluationError, QueryJob, QueryOutput, execute, run_on
+
+
+class QueryTimeoutError(Exception):
+    pass
+
+
+class WorkersBusyError(Exception):
+    pass
+
+
+def _worker_main(conn: Connection) -> None:
+    import pyoxigraph as ox
+
+    path, store = None, None
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if message is None:
+            return
+        snapshot_path, job = message
+        try:
+            if snapshot_path != path:
+                store = None
+                store = ox.Store.read_only(snapshot_path)
+                path = snapshot_path
+            conn.send(("ok", execute(run_on(store), job)))
+        except QueryEvaluationError as exc:
+            conn.send(("error", exc.syntax, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which maps it
+            conn.send(("error", False, f"{type(exc).__name__}: {exc}"))
+
+
+@dataclass
+class _Worker:
+    process: mp.process.BaseProcess
+    conn: Connection
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class SnapshotLease:
+    """A snapshot path held for the duration of one job."""
+
+    def __init__(self, path: str, release: Callable[[], None]) -> None:
+        self.path = path
+        self.release = release
+
+
+class WorkerPool:
+    def __init__(self, size: int, lease_snapshot: Callable[[], SnapshotLease]) -> None:
+        self._ctx = mp.get_context("spawn")
+        self._lease_snapshot = lease_snapshot
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        for _ in range(max(1, size)):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=_worker_main, args=(child,), daemon=True, name="kmgraph-query")
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        return self._spawn()
+
+    def run(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
+        try:
+            worker = self._idle.get(timeout=wait)
+        except queue.Empty as exc:
+            raise WorkersBusyError("all query workers are busy") from exc
+        lease = None
+        try:
+            lease = self._lease_snapshot()
+            worker.conn.send((lease.path, job))
+            if not worker.conn.poll(timeout):
+                worker = self._replace(worker)
+                raise QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
+            reply = worker.conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
+            worker = self._replace(worker)
+            raise QueryEvaluationError(f"the query worker failed: {exc}", syntax=False) from exc
+        finally:
+            if lease is not None:
+                lease.release()
+            self._idle.put(worker)
+        if reply[0] == "ok":
+            return reply[1]
+        raise QueryEvaluationError(reply[2], syntax=reply[1])
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+            worker.process.join(timeout=2)
+            if worker.process.is_alive():
+                worker.kill()
