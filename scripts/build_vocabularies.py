@@ -516,12 +516,15 @@ def build_crosswalk_table(data: Path, seed002: str, labels: dict[str, str]) -> M
 
 
 def notation_labels(vocabs: list[Vocab]) -> dict[str, str]:
+    """English label per notation; where the source has two (SDG 12.3 does), the longest, so the
+    output does not depend on iteration order."""
     labels = {}
     for v in vocabs:
         for c, n in v.g.subject_objects(SKOS.notation):
-            for label in v.g.objects(c, SKOS.prefLabel):
-                if getattr(label, "language", None) == "en":
-                    labels[str(n)] = str(label)
+            english = sorted((str(x) for x in v.g.objects(c, SKOS.prefLabel) if getattr(x, "language", None) == "en"),
+                             key=lambda text: (len(text), text))
+            if english:
+                labels[str(n)] = english[-1]
     return labels
 
 
