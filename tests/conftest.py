@@ -46,3 +46,32 @@ def select(store: Store, sparql: str, **bindings) -> list[dict[str, str]]:
 def scalar(store: Store, sparql: str) -> int:
     rows = select(store, sparql)
     return int(next(iter(rows[0].values())))
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):
+    """A throw-away Virtuoso server (see tests/services/virtuoso.py); fails clearly when absent."""
+    from .services import virtuoso as service
+
+    reason = service.missing_reason()
+    if reason:
+        pytest.fail(reason)
+    server = service.start(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "virtuoso"])
+def backend(request, tmp_path: Path) -> Store:
+    """Each store backend, empty, for the contract tests every backend must pass."""
+    if request.param == "embedded":
+        s = EmbeddedStore(tmp_path / "db")
+    else:
+        from kmgraph.store.remote import RemoteStore
+
+        server = request.getfixturevalue("virtuoso")
+        s = RemoteStore(server.sparql, graph_store_url=server.graph_store)
+        for g in s.graphs():  # the server is shared by the session: start each test empty
+            s.drop_graph(g.iri)
+    yield s
+    s.close()

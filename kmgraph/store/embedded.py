@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, StoreError, StoreLockedError
 from ..resources import query_text
-from ..sparql.execution import QueryJob, QueryOutput
+from ..sparql.execution import QueryJob, QueryOutput, execute, run_on
 from ..sparql.workers import SnapshotLease, WorkerPool
 from .base import GraphInfo, QueryResult, Store, Term
 
@@ -70,6 +70,8 @@ class EmbeddedStore(Store):
             raise InputError(f"SPARQL syntax error: {exc}") from exc
 
     def run_job(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
+        if self.query_workers == 0:  # in-process, no time limit: the command line, where Ctrl-C stops
+            return execute(run_on(self._store), job)
         return self._workers().run(job, timeout=timeout, wait=wait)
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
