@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= data/store
 
-.PHONY: install run test vocabularies clean
+.PHONY: install run test test-services vocabularies clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,12 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/kmgraph serve --host $(HOST) --port $(PORT) --store $(STORE)
 
-test: install
+test: install test-services
 	$(PY) -m pytest
+
+# Debian packages the tests drive (Virtuoso, Java); installed when missing.
+test-services:
+	bash scripts/test-services.sh
 
 # Regenerate ontology/vocabularies and ontology/mappings from ../shared (output is committed).
 vocabularies: install

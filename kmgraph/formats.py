@@ -59,6 +59,10 @@ INPUT_RDF = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
 ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
+# Short names clients put in ?format= (SPARQLWrapper sends format=xml or json for every query form).
+NAME_ALIASES = {"xml": ("xml", "rdfxml"), "json": ("json", "jsonld"), "rdf": ("rdfxml",), "ttl": ("turtle",),
+                "nt": ("ntriples",), "n-triples": ("ntriples",), "json-ld": ("jsonld",), "srx": ("xml",),
+                "srj": ("json",)}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -94,6 +98,9 @@ def negotiate(accept: str | None, candidates: list[Format], *, explicit: str | N
         key = ALIASES.get(explicit.lower(), explicit.lower())
         if key in by_name:
             return by_name[key]
+        for alias in NAME_ALIASES.get(key, ()):
+            if alias in by_name:
+                return by_name[alias]
         raise NotAcceptableError(f"format {explicit!r} is not offered here; choose one of "
                                  f"{', '.join(f.name for f in candidates)}")
     for media, _ in parse_accept(accept):

@@ -19,8 +19,6 @@ MAX_JSON_DEPTH = 64
 
 
 def check_rdf_input(body: bytes, rdf_format: ox.RdfFormat) -> None:
-    if not body.strip():
-        raise InputError("the body is empty")
     if rdf_format == ox.RdfFormat.RDF_XML and _DOCTYPE.search(body):
         raise InputError("RDF/XML with a DOCTYPE or entity declarations is refused (entity expansion "
                          "and external entities are not allowed)")

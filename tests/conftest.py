@@ -75,3 +75,34 @@ def backend(request, tmp_path: Path) -> Store:
             s.drop_graph(g.iri)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory):
+    """A running `kmgraph serve` on the bundled vocabularies, shared by read-only HTTP tests."""
+    from .services import server
+
+    s = server.start(tmp_path_factory.mktemp("live") / "store")
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def scratch_server(tmp_path: Path):
+    """A running `kmgraph serve` of its own, for tests that write or wipe the store."""
+    from .services import server
+
+    s = server.start(tmp_path / "store")
+    yield s
+    s.stop()
+
+
+# Conformance figures collected during the run, printed at the end of the test output.
+CONFORMANCE_REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if CONFORMANCE_REPORT:
+        terminalreporter.section("conformance")
+        for line in CONFORMANCE_REPORT:
+            terminalreporter.write_line(line)

@@ -12,7 +12,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .lexer import cap_rows, code_tokens, query_form
+from .lexer import cap_rows, code_tokens, has_dataset_clause, query_form
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,12 @@ class QueryEvaluationError(Exception):
 Runner = Callable[[str, dict], "ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples"]
 
 
-def query_kwargs(job: QueryJob) -> dict:
+def query_kwargs(job: QueryJob, tokens: list) -> dict:
+    """Engine options: the protocol's dataset, else the query's FROM, else the union of all graphs."""
     kwargs: dict = {"base_iri": job.base_iri}
     if job.default_graph is None:
-        kwargs["use_default_graph_as_union"] = True
+        if not has_dataset_clause(tokens):
+            kwargs["use_default_graph_as_union"] = True
     else:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
     if job.named_graphs is not None:
@@ -64,8 +66,9 @@ def execute(run: Runner, job: QueryJob) -> QueryOutput:
     runs again with ``LIMIT cap`` and the output says it was truncated. Serialisation stays the
     engine's own: rows are never rewritten by hand.
     """
-    form = query_form(code_tokens(job.query)) or "SELECT"
-    kwargs = query_kwargs(job)
+    tokens = code_tokens(job.query)
+    form = query_form(tokens) or "SELECT"
+    kwargs = query_kwargs(job, tokens)
     if form in ("SELECT", "ASK"):
         fmt = ox.QueryResultsFormat.from_media_type(job.results_media_type)
         media = job.results_media_type

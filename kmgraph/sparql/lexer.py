@@ -82,6 +82,11 @@ def service_endpoints(tokens: list[Token]) -> list[str]:
     return found
 
 
+def has_dataset_clause(tokens: list[Token]) -> bool:
+    """Whether the query names its own dataset (FROM / FROM NAMED)."""
+    return any(t.depth == 0 and t.is_word("FROM") for t in tokens)
+
+
 def has_word(tokens: list[Token], *words: str) -> bool:
     return any(t.is_word(*words) for t in tokens)
 

@@ -47,6 +47,7 @@ NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
 ThreadsPerQuery = 2
 MaxQueryMem = 1G
+MaxSortedTopRows = 1000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}

@@ -1,0 +1,40 @@
+"""W3C SPARQL 1.1 suites through the HTTP endpoint, against pyoxigraph in-process as the baseline.
+
+Pass/fail/skip per folder is printed in the "conformance" section at the end of the test output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conformance import protocol_suite, sparql_suite
+from .conftest import CONFORMANCE_REPORT, SHARED
+
+SUITE = SHARED / "conformance/sparql11"
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not SUITE.is_dir(), reason="../shared/conformance is not beside this checkout")]
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return sparql_suite.load_cases(SUITE)
+
+
+@pytest.mark.parametrize("canonical", [True, False], ids=["canonical", "strict"])
+def test_http_endpoint_passes_what_pyoxigraph_passes(cases, scratch_server, canonical):
+    baseline = sparql_suite.run_all(cases, sparql_suite.InProcess(), canonical)
+    http = sparql_suite.run_all(cases, sparql_suite.OverHttp(scratch_server.url, scratch_server.token), canonical)
+    mode = "numbers by value" if canonical else "lexical numbers"
+    CONFORMANCE_REPORT.extend(http.lines(f"SPARQL 1.1 suite through HTTP ({mode})"))
+    CONFORMANCE_REPORT.append(f"  pyoxigraph in-process ({mode}): {baseline.total('pass')} passed, "
+                              f"{baseline.total('fail')} failed, {baseline.total('skip')} skipped")
+    assert http.total("pass") >= baseline.total("pass"), sorted(set(http.failures) - set(baseline.failures))
+    assert http.total("pass") > 400  # the suite really ran
+
+
+def test_protocol_suite(scratch_server):
+    outcomes = protocol_suite.run(SUITE / "protocol/manifest.ttl", scratch_server.url, scratch_server.token)
+    passed = sum(o.passed for o in outcomes)
+    CONFORMANCE_REPORT.append(f"SPARQL 1.1 Protocol: {passed}/{len(outcomes)} passed")
+    assert len(outcomes) == 34
+    assert passed == 34, [f"{o.name}: {o.reason}" for o in outcomes if not o.passed]
