@@ -24,7 +24,7 @@ class Settings:
     log_level: str = "info"
     # SPARQL safety
     query_timeout: float = 30.0  # seconds; the worker running an overdue query is killed
-    query_workers: int = 2  # processes that run user SPARQL (also the cap on concurrent queries)
+    query_workers: int = max(2, 2 * (os.cpu_count() or 1))  # processes running user SPARQL: the cap on concurrent queries
     query_wait: float = 10.0  # seconds a request waits for a free query worker before 429
     row_cap: int = 10_000  # rows of an anonymous SELECT
     max_query_bytes: int = 100_000  # size of a query or update text

@@ -19,7 +19,7 @@ def client(store, tmp_path):
 def test_health(client):
     r = client.get("/health")
     assert r.status_code == 200
-    assert r.json()["status"] == "ok" and r.json()["graphs"] == 11
+    assert r.json()["status"] == "ok" and r.json()["backend"] == "EmbeddedStore"
 
 
 def test_openapi_documents_every_route(client):

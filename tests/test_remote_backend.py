@@ -27,7 +27,7 @@ def remote_client(virtuoso, tmp_path_factory):
 
 
 def test_vocabularies_and_health(remote_client):
-    assert remote_client.get("/health").json()["graphs"] == 11
+    assert remote_client.get("/health").json()["backend"] == "RemoteStore"
     ids = {v["id"] for v in remote_client.get("/vocabularies").json()}
     assert {"gbf", "km-strategy", "chm-pow", "sdg"} <= ids
 

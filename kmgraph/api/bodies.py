@@ -35,6 +35,8 @@ async def read_body(request: Request, limit: int) -> bytes:
                 raise BodyTooLargeError(f"the body ({declared} bytes) is larger than the limit of {limit} bytes")
         except ValueError as exc:
             raise InputError("Content-Length is not a number") from exc
+    if declared is not None:
+        return await request.body()
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, NotFoundError
 from ..formats import GRAPH_FORMATS, input_rdf_format, negotiate
@@ -68,7 +69,7 @@ async def put_graph(request: Request) -> Response:
     body, fmt = await _body(request)
     store = request.app.state.store
     existed = graph is None or store.has_graph(graph)
-    store.replace_graph(graph, body, fmt)
+    await run_in_threadpool(store.replace_graph, graph, body, fmt)
     return Response(status_code=204 if existed else 201)
 
 
@@ -80,7 +81,7 @@ async def post_graph(request: Request) -> Response:
     body, fmt = await _body(request)
     store = request.app.state.store
     existed = graph is None or store.has_graph(graph)
-    store.add_to_graph(graph, body, fmt)
+    await run_in_threadpool(store.add_to_graph, graph, body, fmt)
     return Response(status_code=204 if existed else 201)
 
 

@@ -7,13 +7,14 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, UriTooLongError
 from ..formats import GRAPH_FORMATS, NotAcceptableError, UnsupportedMediaTypeError, negotiate, parse_accept
 from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using
-from ..sparql.service import run_query, run_update
+from ..sparql.service import run_query_async, run_update
 from .auth import principal, require_admin
 from .bodies import decode_utf8, media_type, read_body
 
@@ -69,14 +70,16 @@ async def _protocol_request(request: Request, text_key: str, direct_type: str) -
 
 def _check_url(request: Request) -> None:
     limit = request.app.state.settings.max_url_bytes
-    if len(str(request.url)) > limit:
+    if len(request.scope.get("raw_path", b"")) + len(request.scope.get("query_string", b"")) > limit:
         raise UriTooLongError(f"the request URL is longer than {limit} bytes: send the query with POST "
                          "(application/sparql-query or a form) instead of GET")
 
 
 def _endpoint(request: Request) -> str:
     """The service's own URL: the base IRI of requests (SPARQL 1.1 Protocol 2.1.4)."""
-    return str(request.url.replace(query=""))
+    scope = request.scope
+    host = request.headers.get("host") or "{}:{}".format(*scope.get("server") or ("localhost", 80))
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}{scope['path']}"
 
 
 def output_response(out: QueryOutput) -> Response:
@@ -92,7 +95,7 @@ async def _query(request: Request) -> Response:
     accept = request.headers.get("accept")
     if req.text is None:
         return _no_query(request, accept)
-    out = run_query(
+    out = await run_query_async(
         request.app.state.store, request.app.state.settings, req.text, accept=accept,
         explicit_format=(req.params.get("format") or [None])[0],
         default_graph=req.graphs("default-graph-uri"), named_graphs=req.graphs("named-graph-uri"),
@@ -150,6 +153,7 @@ async def update(request: Request) -> Response:
         text = with_using(req.text, req.graphs("using-graph-uri"), req.graphs("using-named-graph-uri"))
     except DatasetConflictError as exc:
         raise InputError(str(exc)) from exc
-    run_update(request.app.state.store, request.app.state.settings, text, base_iri=_endpoint(request))
+    await run_in_threadpool(run_update, request.app.state.store, request.app.state.settings, text,
+                            base_iri=_endpoint(request))
     return Response(status_code=204)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"""
@@ -59,7 +60,13 @@ def tokenize(text: str) -> list[Token]:
 
 
 def code_tokens(text: str) -> list[Token]:
-    return [t for t in tokenize(text) if t.kind != "comment"]
+    """Tokens without comments; cached, since the same query text is inspected several times."""
+    return list(_code_tokens(text))
+
+
+@lru_cache(maxsize=1024)
+def _code_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(t for t in tokenize(text) if t.kind != "comment")
 
 
 def query_form(tokens: list[Token]) -> str | None:

@@ -5,6 +5,9 @@ The HTTP endpoint, the named queries and the CLI all call ``run_query`` / ``run_
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from ..config import Settings
 from ..errors import InputError, KmgraphError
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
@@ -68,11 +71,11 @@ def choose_format(text: str, accept: str | None, explicit: str | None) -> Format
     return negotiate(accept, formats_for(form), explicit=explicit)
 
 
-def run_query(store: Store, settings: Settings, text: str, *, accept: str | None = None,
-              explicit_format: str | None = None, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None, capped: bool = True,
-              base_iri: str | None = None) -> QueryOutput:
-    """Check, then run a user's query in a killable worker; ``capped`` applies the row cap."""
+def prepare_query(settings: Settings, text: str, *, accept: str | None = None,
+                  explicit_format: str | None = None, default_graph: list[str] | None = None,
+                  named_graphs: list[str] | None = None, capped: bool = True,
+                  base_iri: str | None = None) -> QueryJob:
+    """Check a user's query and turn it into a job; ``capped`` applies the row cap."""
     tokens = check_text(text, settings)
     form = query_form(tokens)
     if form is None:
@@ -80,7 +83,7 @@ def run_query(store: Store, settings: Settings, text: str, *, accept: str | None
             raise InputError("this is a SPARQL Update: send it to /update (POST, with a write token)")
         raise SparqlSyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
     fmt = negotiate(accept, formats_for(form), explicit=explicit_format)
-    job = QueryJob(
+    return QueryJob(
         text,
         results_media_type=fmt.media_type if fmt.results else "application/sparql-results+json",
         graph_media_type=fmt.media_type if fmt.rdf else "text/turtle",
@@ -89,8 +92,26 @@ def run_query(store: Store, settings: Settings, text: str, *, accept: str | None
         row_cap=settings.row_cap if capped else None,
         base_iri=base_iri,
     )
-    try:
+
+
+def run_query(store: Store, settings: Settings, text: str, **options) -> QueryOutput:
+    """Check, then run a user's query in a killable worker (options as for ``prepare_query``)."""
+    job = prepare_query(settings, text, **options)
+    with _reported(settings):
         return store.run_job(job, timeout=settings.query_timeout, wait=settings.query_wait)
+
+
+async def run_query_async(store: Store, settings: Settings, text: str, **options) -> QueryOutput:
+    job = prepare_query(settings, text, **options)
+    with _reported(settings):
+        return await store.run_job_async(job, timeout=settings.query_timeout, wait=settings.query_wait)
+
+
+@contextmanager
+def _reported(settings: Settings) -> Iterator[None]:
+    """Engine and worker failures as the service's errors."""
+    try:
+        yield
     except QueryTimeoutError as exc:
         raise QueryTimeout(f"{exc}; narrow the pattern or add LIMIT (the limit is "
                            f"{settings.query_timeout:g} s)") from exc

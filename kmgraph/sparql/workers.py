@@ -9,9 +9,11 @@ between write transactions, so a query never sees a half-done load.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing as mp
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Callable
@@ -62,6 +64,16 @@ class _Worker:
         self.conn.close()
 
 
+def _timeout(seconds: float) -> QueryTimeoutError:
+    return QueryTimeoutError(f"the query ran longer than {seconds:g} s and was stopped")
+
+
+def _unwrap(reply: tuple) -> QueryOutput:
+    if reply[0] == "ok":
+        return reply[1]
+    raise QueryEvaluationError(reply[2], syntax=reply[1])
+
+
 class SnapshotLease:
     """A snapshot path held for the duration of one job."""
 
@@ -108,7 +120,7 @@ class WorkerPool:
             worker.conn.send((lease.path, job))
             if not worker.conn.poll(timeout):
                 worker = self._replace(worker)
-                raise QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
+                raise _timeout(timeout)
             reply = worker.conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
             worker = self._replace(worker)
@@ -117,9 +129,49 @@ class WorkerPool:
             if lease is not None:
                 lease.release()
             self._idle.put(worker)
-        if reply[0] == "ok":
-            return reply[1]
-        raise QueryEvaluationError(reply[2], syntax=reply[1])
+        return _unwrap(reply)
+
+    async def run_async(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
+        """``run`` for an event loop: waits on the worker's pipe instead of blocking a thread."""
+        worker = await self._acquire_async(wait)
+        lease = None
+        loop = asyncio.get_running_loop()
+        try:
+            lease = self._lease_snapshot()
+            worker.conn.send((lease.path, job))
+            ready = loop.create_future()
+            fd = worker.conn.fileno()
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+            timer = loop.call_later(timeout, lambda: ready.done() or ready.set_result(False))
+            try:
+                answered = await ready
+            finally:
+                timer.cancel()
+                loop.remove_reader(fd)
+            if not answered:
+                worker = self._replace(worker)
+                raise _timeout(timeout)
+            reply = worker.conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
+            worker = self._replace(worker)
+            raise QueryEvaluationError(f"the query worker failed: {exc}", syntax=False) from exc
+        finally:
+            if lease is not None:
+                lease.release()
+            self._idle.put(worker)
+        return _unwrap(reply)
+
+    async def _acquire_async(self, wait: float) -> _Worker:
+        deadline = time.monotonic() + wait
+        delay = 0.0005
+        while True:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    raise WorkersBusyError("all query workers are busy") from None
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.05)
 
     def close(self) -> None:
         with self._lock:

@@ -55,6 +55,12 @@ class Store(ABC):
         ``WorkersBusyError`` or ``QueryEvaluationError``.
         """
 
+    async def run_job_async(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
+        """``run_job`` for an event loop; backends that can wait without a thread override it."""
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(self.run_job, job, timeout=timeout, wait=wait)
+
     @abstractmethod
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 Update request as one transaction."""
@@ -91,6 +97,10 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None:
         """Flush and release the store."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Cheap check that the store answers (raises ``StoreError`` when it does not)."""
 
     def start(self) -> None:
         """Get ready to serve (start query workers); a no-op unless a backend needs it."""

@@ -74,6 +74,11 @@ class EmbeddedStore(Store):
             return execute(run_on(self._store), job)
         return self._workers().run(job, timeout=timeout, wait=wait)
 
+    async def run_job_async(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
+        if self.query_workers == 0:
+            return await super().run_job_async(job, timeout=timeout, wait=wait)
+        return await self._workers().run_async(job, timeout=timeout, wait=wait)
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         with self._write_lock:
             try:
@@ -148,6 +153,9 @@ class EmbeddedStore(Store):
         self._snapshots.clear()
         self._store.flush()
         del self._store
+
+    def ping(self) -> None:
+        self._store.query("ASK {}")
 
     def start(self) -> None:
         self._workers()

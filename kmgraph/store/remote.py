@@ -156,6 +156,9 @@ class RemoteStore(Store):
 
     # --- reads ---------------------------------------------------------------------------------
 
+    def ping(self) -> None:
+        self._run("ASK {}")
+
     def has_graph(self, graph: str) -> bool:
         return bool(self._run(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"))
 
