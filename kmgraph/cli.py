@@ -130,6 +130,53 @@ def info(store: Path | None, as_json: bool) -> None:
     out_console.print(vt)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", default="en", show_default=True, help="Language of the messages: en, es or fr.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+@click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(path_type=Path),
+              help="Extra SHACL shapes (Turtle) to apply as well (repeatable).")
+@store_option
+@reports_errors
+def validate(files: tuple[Path, ...], lang: str, fmt: str, extra_shapes: tuple[Path, ...], store: Path | None) -> None:
+    """Validate metadata records (Turtle, JSON-LD, N-Triples, RDF/XML) before submitting them.
+
+    Exit 0 when every record conforms (warnings allowed), 1 when any violation, 2 when a file cannot
+    be read or parsed. Uses the vocabularies of the store when there is one, else the bundled ones.
+    """
+    from .validation import RecordValidator
+    from .validation.inputs import read_file
+    from .validation.messages import pick_language
+    from .validation.render import RENDERERS
+
+    triples = []
+    for path in files:
+        triples += read_file(path)
+    settings = Settings.load(store=store)
+    with _vocabulary_store(settings) as backend:
+        report = RecordValidator(backend, list(extra_shapes)).validate(triples, pick_language(lang))
+    click.echo(RENDERERS[fmt][1](report).decode("utf-8"), nl=False)
+    sys.exit(0 if report.conforms else 1)
+
+
+def _vocabulary_store(settings: Settings):
+    """The configured store when it exists and is free; else the bundled vocabularies in memory."""
+    from .errors import StoreLockedError
+    from .store import EmbeddedStore
+
+    if settings.sparql_endpoint or (settings.store / "CURRENT").exists():
+        try:
+            backend = open_store(settings, query_workers=0)
+            if not backend.is_empty():
+                return backend
+            backend.close()
+        except StoreLockedError:
+            click.echo(f"note: store {settings.store} is in use; using the bundled vocabularies", err=True)
+    memory = EmbeddedStore(None)
+    bundled.load_bundled(memory)
+    return memory
+
+
 remote_option = click.option(
     "--sparql-endpoint", "sparql_endpoint", default=None,
     help="Work on a remote SPARQL 1.1 server instead of the embedded store ($KMGRAPH_SPARQL_ENDPOINT).")

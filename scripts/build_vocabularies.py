@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -464,6 +464,46 @@ def build_cites(seed002: str) -> Vocab:
     return v
 
 
+def build_countries() -> Vocab:
+    import importlib.metadata
+
+    import pycountry
+
+    version = importlib.metadata.version("pycountry")
+    source = f"ISO 3166-1 (iso-codes data shipped by pycountry {version})"
+    v = Vocab("countries", "Countries and territories (ISO 3166-1)",
+              "Countries and territories by their ISO 3166-1 alpha-2 code, for dcterms:spatial and country of origin.",
+              source)
+    scheme = v.scheme("countries", "Countries (ISO 3166-1 alpha-2)",
+                      "Countries and territories of ISO 3166-1, named by their alpha-2 code.", source)
+    for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
+        alt = [x for x in (getattr(country, "official_name", None), getattr(country, "common_name", None)) if x]
+        c = v.concept(scheme, country.alpha_2, {"en": country.name}, alt=alt, iri=ID[f"country/{country.alpha_2}"],
+                      types=(KMO.Country,), source=f"{source}, {country.alpha_2}")
+        v.g.add((c, SKOS.notation, Literal(country.alpha_3)))
+        v.g.add((c, SKOS.scopeNote, Literal(f"ISO 3166-1 alpha-2 {country.alpha_2}, alpha-3 {country.alpha_3}, "
+                                            f"numeric {country.numeric}.", lang="en")))
+    return v
+
+
+def build_local_contexts() -> Vocab:
+    source = "Local Contexts (localcontexts.org): label types by name and page URL; label icons and texts are not reproduced"
+    v = Vocab("local-contexts-labels", "Local Contexts label types",
+              "Traditional Knowledge (TK) and Biocultural (BC) label types of Local Contexts, referenced by type key "
+              "and URL only: the labels' icons and texts belong to Local Contexts and the communities.", source)
+    scheme = v.scheme("local-contexts-labels", "Local Contexts TK and BC label types",
+                      "Label types that records may reference by key (kmo:labelType).", source)
+    groups = {}
+    for kind, title in (("TK", "Traditional Knowledge labels"), ("BC", "Biocultural labels")):
+        groups[kind] = v.concept(scheme, f"LC-{kind}", {"en": title}, iri=ID[f"local-contexts/{kind.lower()}"],
+                                 source=source, types=(KMO.LocalContextsLabelType,))
+    for row in csv.DictReader((SOURCES / "local-contexts-labels.csv").open(encoding="utf-8")):
+        c = v.concept(scheme, row["key"], {"en": row["prefLabel"]}, iri=ID[f"local-contexts/{row['key']}"],
+                      broader=groups[row["kind"]], source=source, types=(KMO.LocalContextsLabelType,))
+        v.g.add((c, RDFS.seeAlso, URIRef(row["url"])))
+    return v
+
+
 # --- Crosswalks ------------------------------------------------------------------------------------
 
 SSSOM_COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "object_label",
@@ -542,7 +582,8 @@ def main(argv: list[str] | None = None) -> int:
     seed000 = (seeds / "000_13c536be57f9d8fa.txt").read_text(encoding="utf-8")
     seed002 = (seeds / "002_525a627502a6d2b5.txt").read_text(encoding="utf-8")
     vocabs = [build_gbf(data), build_indicators(data), build_km(seed000), build_chm(seed000), build_actors(),
-              build_ko_types(), build_aichi(data), build_sdg(data), build_cites(seed002)]
+              build_ko_types(), build_aichi(data), build_sdg(data), build_cites(seed002), build_countries(),
+              build_local_contexts()]
     out_dir = args.out / "vocabularies"
     out_dir.mkdir(parents=True, exist_ok=True)
     for v in vocabs:

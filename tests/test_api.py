@@ -46,7 +46,7 @@ def test_write_needs_token(client):
 def test_write_with_admin_token(client):
     before = client.get("/vocabularies").json()
     r = client.post("/admin/reload-bundled", headers={"Authorization": "Bearer s3cret"})
-    assert r.status_code == 200 and r.json()["graphs"] == 11
+    assert r.status_code == 200 and r.json()["graphs"] == 13
     assert client.get("/vocabularies").json() == before
 
 

@@ -42,7 +42,7 @@ def test_init_then_info(tmp_path):
     store = tmp_path / "s"
     init = run("init", "--store", str(store))
     assert init.returncode == 0, init.stderr
-    assert "11 graphs" in init.stdout
+    assert "13 graphs" in init.stdout
     info = run("info", "--store", str(store), "--json")
     assert info.returncode == 0
     data = json.loads(info.stdout)
@@ -50,7 +50,7 @@ def test_init_then_info(tmp_path):
     assert graphs["https://w3id.org/kmgraph/graph/vocab/gbf"] > 300
     vocabs = {v["id"]: v["version"] for v in data["vocabularies"]}
     assert {"gbf", "gbf-indicators", "km-strategy", "chm-pow", "aichi", "sdg", "cites", "actors",
-            "knowledge-object-types", "crosswalks"} <= set(vocabs)
+            "knowledge-object-types", "crosswalks", "countries", "local-contexts-labels"} <= set(vocabs)
     human = run("info", "--store", str(store))
     assert "vocab/sdg" in human.stdout and "Vocabularies" in human.stdout
 

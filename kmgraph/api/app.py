@@ -14,7 +14,8 @@ from ..queries import QueryCatalog
 from ..store import Store, open_store
 from ..vocab.bundled import load_bundled
 from ..web import STATIC_DIR, templates
-from . import graph_store, named_queries, problems, sparql, system
+from ..validation import RecordValidator
+from . import graph_store, named_queries, problems, sparql, system, validation
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
 the Kunming-Montreal Global Biodiversity Framework, the knowledge management strategy and the
@@ -31,6 +32,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         if owned and app.state.store.is_empty():
             load_bundled(app.state.store)
         app.state.store.start()
+        app.state.validator = RecordValidator(app.state.store)
         try:
             yield
         finally:
@@ -43,10 +45,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.templates = templates()
     if store is not None:
         app.state.store = store
+        app.state.validator = RecordValidator(store)
     problems.install(app)
     app.include_router(system.router)
     app.include_router(sparql.router)
     app.include_router(named_queries.router)
     app.include_router(graph_store.router)
+    app.include_router(validation.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

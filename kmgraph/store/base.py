@@ -17,6 +17,8 @@ import pyoxigraph as ox
 
 from ..sparql.execution import QueryJob, QueryOutput
 
+RECORD_GRAPH_PREFIX = "https://w3id.org/kmgraph/graph/record/"
+
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 
@@ -101,6 +103,18 @@ class Store(ABC):
     @abstractmethod
     def ping(self) -> None:
         """Cheap check that the store answers (raises ``StoreError`` when it does not)."""
+
+    @property
+    def vocabulary_version(self) -> object:
+        """Changes whenever the ontology or a vocabulary may have changed (caches key on it)."""
+        return self._vocabulary_version
+
+    _vocabulary_version: object = 0
+
+    def _vocabulary_changed(self, graph: str | None) -> None:
+        """Record a write; only writes that can touch vocabularies invalidate vocabulary caches."""
+        if graph is None or not graph.startswith(RECORD_GRAPH_PREFIX):
+            self._vocabulary_version = (self._vocabulary_version or 0) + 1  # type: ignore[operator]
 
     def start(self) -> None:
         """Get ready to serve (start query workers); a no-op unless a backend needs it."""

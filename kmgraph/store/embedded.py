@@ -25,9 +25,14 @@ class EmbeddedStore(Store):
     """Writes go through one lock and bump a generation; user queries run in worker processes on
     snapshots of the latest generation (see ``kmgraph.sparql.workers``)."""
 
-    def __init__(self, path: Path, *, query_workers: int = 2) -> None:
-        self.path = Path(path)
-        self.query_workers = query_workers
+    def __init__(self, path: Path | None, *, query_workers: int = 2) -> None:
+        """``path=None`` makes a throw-away in-memory store (queries run in-process)."""
+        self.path = Path(path) if path is not None else None
+        self.query_workers = query_workers if path is not None else 0
+        if self.path is None:
+            self._store = ox.Store()
+            self._init_state(Path("/nonexistent/kmgraph-memory"))
+            return
         _check_writable(self.path)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -39,12 +44,15 @@ class EmbeddedStore(Store):
                     f"store {self.path} is locked by another process (is `kmgraph serve` running on it?)"
                 ) from exc
             raise StoreError(f"cannot open store {self.path}: {text}") from exc
+        self._init_state(self.path.with_name(self.path.name + ".snapshots"))
+        self._drop_stale_staging()
+
+    def _init_state(self, snapshots: Path) -> None:
         self._write_lock = threading.RLock()
         self._generation = 0
-        self._snapshots = _Snapshots(self.path.with_name(self.path.name + ".snapshots"))
+        self._snapshots = _Snapshots(snapshots)
         self._pool: WorkerPool | None = None
         self._pool_lock = threading.Lock()
-        self._drop_stale_staging()
 
     def query(
         self,
@@ -89,6 +97,7 @@ class EmbeddedStore(Store):
                 raise InputError(f"SPARQL update failed: {exc}") from exc
             finally:
                 self._generation += 1
+                self._vocabulary_changed(None)
 
     def replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
         with self._write_lock:
@@ -96,6 +105,7 @@ class EmbeddedStore(Store):
                 return self._replace_graph(graph, source, rdf_format)
             finally:
                 self._generation += 1
+                self._vocabulary_changed(graph)
 
     def add_to_graph(self, graph: str | None, source: bytes, rdf_format: ox.RdfFormat) -> int:
         try:
@@ -105,6 +115,7 @@ class EmbeddedStore(Store):
         with self._write_lock:
             self._store.extend(quads)
             self._generation += 1
+            self._vocabulary_changed(graph)
         return len(quads)
 
     def _replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
@@ -131,6 +142,7 @@ class EmbeddedStore(Store):
                 return False
             self._store.remove_graph(node)
             self._generation += 1
+            self._vocabulary_changed(graph)
             return True
 
     def has_graph(self, graph: str) -> bool:
@@ -150,8 +162,9 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
-        self._snapshots.clear()
-        self._store.flush()
+        if self.path is not None:
+            self._snapshots.clear()
+            self._store.flush()
         del self._store
 
     def ping(self) -> None:

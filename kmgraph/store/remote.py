@@ -9,6 +9,7 @@ one server are stateless, so several can run behind a load balancer.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Mapping
 
@@ -109,7 +110,13 @@ class RemoteStore(Store):
 
     # --- writes -------------------------------------------------------------------------------
 
+    @property
+    def vocabulary_version(self) -> object:
+        # Other workers may change the server's vocabularies: look again at least once a minute.
+        return (self._vocabulary_version, int(time.monotonic() // 60))
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        self._vocabulary_changed(None)
         if base_iri:
             sparql = f"BASE <{base_iri}>\n{sparql}"
         try:
@@ -120,6 +127,7 @@ class RemoteStore(Store):
             raise InputError(f"the SPARQL server refused the update ({r.status_code}): {r.text[:500].strip()}")
 
     def _send_graph(self, method: str, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
+        self._vocabulary_changed(graph)
         try:
             if isinstance(source, Path):
                 triples = list(ox.parse(path=str(source), format=rdf_format, without_named_graphs=True,

@@ -26,12 +26,12 @@ def validate(data: TripleIndex, shapes: TripleIndex, background: TripleIndex | N
     try:
         compiled = ShapesGraph(shapes)
     except Unsupported:
-        return _with_pyshacl(data, shapes, background)
+        return with_pyshacl(data, shapes, background)
     results = compiled.validate(UnionView(data, background))
     return Outcome(not any(True for _ in results), report_triples(results, shapes), "kmgraph")
 
 
-def _with_pyshacl(data: TripleIndex, shapes: TripleIndex, background: TripleIndex | None) -> Outcome:
+def with_pyshacl(data: TripleIndex, shapes: TripleIndex, background: TripleIndex | None) -> Outcome:
     import pyshacl
     import rdflib
 

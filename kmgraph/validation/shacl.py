@@ -665,6 +665,8 @@ def _path_rdf(path: Path) -> tuple[Term, list[ox.Triple]]:
     """A fresh SHACL RDF rendering of a compiled path (well-formed whatever the shapes graph said)."""
     if path.kind == "pred":
         return path.predicate, []  # type: ignore[return-value]
+    if path.kind == "other":  # read back from another processor's report: kept as given
+        return path.node, []
     parts = [_path_rdf(p) for p in path.parts]
     triples = [t for _, ts in parts for t in ts]
     if path.kind in ("seq", "alt"):
