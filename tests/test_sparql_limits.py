@@ -76,3 +76,18 @@ def test_runaway_query_is_stopped(slow_server):
     time.sleep(1.5)
     assert cpu_seconds(after) - idle < 0.5, "something is still computing the runaway query"
     assert httpx.get(url + "/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
+
+
+def test_service_allow_list(live_server, tmp_path):
+    """SERVICE works for an allow-listed endpoint (here another kmgraph) and is refused otherwise."""
+    federated = f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?n WHERE {{ SERVICE <{live_server.url}/sparql> {{ ?c skos:notation ?n FILTER(?n = "GBF-TARGET-05") }} }}"""
+    allowed = server.start(tmp_path / "store", env={"KMGRAPH_SERVICE_ALLOWLIST": f"{live_server.url}/sparql"})
+    try:
+        r = httpx.post(allowed.url + "/sparql", data={"query": federated}, timeout=30)
+        assert r.status_code == 200, r.text
+        assert [b["n"]["value"] for b in r.json()["results"]["bindings"]] == ["GBF-TARGET-05"]
+        other = federated.replace(f"{live_server.url}/sparql", "http://127.0.0.1:1/sparql")
+        assert httpx.post(allowed.url + "/sparql", data={"query": other}, timeout=30).status_code == 403
+    finally:
+        allowed.stop()

@@ -218,3 +218,41 @@ def test_cli_extra_shapes_core_and_sparql(tmp_path):
     r = run_cli("--shapes", str(sparql), "--format", "json", *map(str, VALID))
     results = [x for rec in json.loads(r.stdout)["records"] for x in rec["results"]]
     assert r.returncode == 1 and len(results) == 3 and all("example.org" in x["message"] for x in results)
+
+
+def test_national_target_alignment(validator):
+    base = record(type_="NATIONAL-TARGET", extra="; dcterms:spatial <https://w3id.org/kmgraph/id/country/CO>")
+    missing = validator.validate(list(ox.parse(base, format=ox.RdfFormat.TURTLE)))
+    assert [f.code for r in missing.records for f in r.findings] == ["Error.Mandatory"]
+    aligned = record(type_="NATIONAL-TARGET", extra="""; dcterms:spatial <https://w3id.org/kmgraph/id/country/CO> ;
+        kmo:hasAlignment [ kmo:alignedTo kmid:GBF-TARGET-03 ; kmo:alignmentDegree "high" ] ,
+                         [ kmo:alignedTo kmid:GBF-TARGET-02 ; kmo:alignmentDegree "medium" ]""")
+    assert validator.validate(list(ox.parse(aligned, format=ox.RdfFormat.TURTLE))).conforms
+    wrong = record(type_="NATIONAL-TARGET", extra="""; dcterms:spatial <https://w3id.org/kmgraph/id/country/CO> ;
+        kmo:hasAlignment [ kmo:alignedTo kmid:AICHI-TARGET-11 ; kmo:alignmentDegree "total" ]""")
+    assert not validator.validate(list(ox.parse(wrong, format=ox.RdfFormat.TURTLE))).conforms
+
+
+@pytest.mark.parametrize("fmt,media", [(ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+                                       (ox.RdfFormat.RDF_XML, "application/rdf+xml")])
+def test_other_syntaxes_over_http(client, fmt, media):
+    triples = read_file(VALID[0])
+    body = ox.serialize(triples, format=fmt)
+    r = client.post("/validate", content=body, headers={"Content-Type": media})
+    assert r.status_code == 200 and r.json()["conforms"] is True
+
+
+def test_validation_through_the_remote_backend(virtuoso):
+    from kmgraph.store.remote import RemoteStore
+    from kmgraph.vocab.bundled import load_bundled
+
+    remote = RemoteStore(virtuoso.sparql, graph_store_url=virtuoso.graph_store)
+    if not remote.has_graph("https://w3id.org/kmgraph/graph/vocab/gbf"):
+        load_bundled(remote)
+    v = RecordValidator(remote)
+    for path in VALID:
+        assert v.validate(read_file(path)).conforms, path.name
+    for path in INVALID:
+        findings = [f.code for r in v.validate(read_file(path)).records for f in r.findings]
+        assert findings == [expected_code(path)], path.name
+    remote.close()
