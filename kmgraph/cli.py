@@ -19,6 +19,8 @@ from rich.table import Table
 from . import __version__
 from .config import Settings
 from .errors import KmgraphError
+from .records.service import RECORD_GRAPH
+from .services import build_services, initialise
 from .store import open_store
 from .vocab import bundled
 
@@ -65,12 +67,14 @@ def serve(store: Path | None, host: str | None, port: int | None) -> None:
     settings = Settings.load(store=store, host=host, port=port)
     backend = open_store(settings)
     try:
+        services = build_services(backend)
         if backend.is_empty():
-            _init(backend)
-        app = create_app(settings, backend)
+            _init(services)
+        app = create_app(settings, backend, services)
         click.echo(f"kmgraph {__version__} serving store {settings.store} at http://{settings.host}:{settings.port}/ "
                    f"(API docs: http://{settings.host}:{settings.port}/docs)", err=True)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                    h11_max_incomplete_event_size=1024 * 1024)
     finally:
         backend.close()
 
@@ -79,23 +83,24 @@ def serve(store: Path | None, host: str | None, port: int | None) -> None:
 @store_option
 @reports_errors
 def init(store: Path | None) -> None:
-    """Create the store (if needed) and load the bundled ontology and vocabularies into it."""
+    """Create the store (if needed) and load the ontology, the vocabularies and the sample catalogue."""
     settings = Settings.load(store=store)
-    with open_store(settings) as backend:
-        total = _init(backend)
-    click.echo(f"store {settings.store}: {len(bundled.bundled_graphs())} graphs, {total} triples loaded")
+    with open_store(settings, query_workers=0) as backend:
+        triples, records = _init(build_services(backend))
+    click.echo(f"store {settings.store}: {len(bundled.bundled_graphs())} graphs, {triples} triples, "
+               f"{records} sample records loaded")
 
 
-def _init(backend: object) -> int:
-    items = bundled.bundled_graphs()
+def _init(services) -> tuple[int, int]:
+    steps = len(bundled.bundled_graphs()) + 1
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err_console, transient=True) as progress:
-        task = progress.add_task("loading bundled vocabularies", total=len(items))
+        task = progress.add_task("loading bundled vocabularies", total=steps)
 
-        def advance(item: bundled.BundledGraph, count: int) -> None:
-            progress.update(task, advance=1, description=f"loaded {item.id} ({count} triples)")
+        def advance(name: str, count: int) -> None:
+            progress.update(task, advance=1, description=f"loaded {name} ({count})")
 
-        return bundled.load_bundled(backend, advance)  # type: ignore[arg-type]
+        return initialise(services, advance)
 
 
 @main.command()
@@ -118,8 +123,12 @@ def info(store: Path | None, as_json: bool) -> None:
     table = Table(title=f"Graphs in {settings.store}")
     table.add_column("graph")
     table.add_column("triples", justify="right")
+    records = [g for g in graphs if g.iri.startswith(RECORD_GRAPH)]
     for g in graphs:
-        table.add_row(g.iri, str(g.triples))
+        if not g.iri.startswith(RECORD_GRAPH):
+            table.add_row(g.iri, str(g.triples))
+    if records:
+        table.add_row(f"{RECORD_GRAPH}... ({len(records)} records)", str(sum(g.triples for g in records)))
     table.add_row("[bold]total", f"[bold]{sum(g.triples for g in graphs)}")
     out_console.print(table)
     vt = Table(title="Vocabularies")

@@ -12,27 +12,35 @@ from .. import __version__
 from ..config import Settings
 from ..queries import QueryCatalog
 from ..store import Store, open_store
-from ..vocab.bundled import load_bundled
 from ..web import STATIC_DIR, templates
-from ..validation import RecordValidator
-from . import graph_store, named_queries, problems, sparql, system, validation
+from ..services import Services, build_services, initialise
+from . import concepts, graph_store, named_queries, problems, records, sparql, system, validation
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
 the Kunming-Montreal Global Biodiversity Framework, the knowledge management strategy and the
 clearing-house mechanism programme of work. Errors are RFC 9457 problem+json."""
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+def _attach(app: FastAPI, services: Services) -> None:
+    app.state.services = services
+    app.state.validator = services.validator
+    app.state.concepts = services.concepts
+    app.state.records = services.records
+
+
+def create_app(settings: Settings, store: Store | None = None, services: Services | None = None) -> FastAPI:
     """The app; with no ``store`` given it opens (and, if empty, initialises) the configured one."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store or open_store(settings)
-        if owned and app.state.store.is_empty():
-            load_bundled(app.state.store)
+        if owned:
+            _attach(app, build_services(app.state.store))
+            if app.state.store.is_empty():
+                initialise(app.state.services)
         app.state.store.start()
-        app.state.validator = RecordValidator(app.state.store)
+        app.state.records.ensure_index()
         try:
             yield
         finally:
@@ -45,12 +53,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.templates = templates()
     if store is not None:
         app.state.store = store
-        app.state.validator = RecordValidator(store)
+        _attach(app, services or build_services(store))
     problems.install(app)
     app.include_router(system.router)
     app.include_router(sparql.router)
     app.include_router(named_queries.router)
     app.include_router(graph_store.router)
     app.include_router(validation.router)
+    app.include_router(concepts.router)
+    app.include_router(records.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

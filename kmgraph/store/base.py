@@ -17,7 +17,8 @@ import pyoxigraph as ox
 
 from ..sparql.execution import QueryJob, QueryOutput
 
-RECORD_GRAPH_PREFIX = "https://w3id.org/kmgraph/graph/record/"
+VOCABULARY_GRAPH_PREFIX = "https://w3id.org/kmgraph/graph/vocab/"
+ONTOLOGY_GRAPH_IRI = "https://w3id.org/kmgraph/graph/ontology"
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -64,8 +65,9 @@ class Store(ABC):
         return await run_in_threadpool(self.run_job, job, timeout=timeout, wait=wait)
 
     @abstractmethod
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL 1.1 Update request as one transaction."""
+    def update(self, sparql: str, *, base_iri: str | None = None, graphs: list[str] | None = None) -> None:
+        """Run a SPARQL 1.1 Update request as one transaction; ``graphs`` declares the graphs it
+        writes, when the caller knows them (else vocabulary caches are invalidated)."""
 
     @abstractmethod
     def replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
@@ -112,8 +114,9 @@ class Store(ABC):
     _vocabulary_version: object = 0
 
     def _vocabulary_changed(self, graph: str | None) -> None:
-        """Record a write; only writes that can touch vocabularies invalidate vocabulary caches."""
-        if graph is None or not graph.startswith(RECORD_GRAPH_PREFIX):
+        """Record a write; only writes that may touch the ontology or a vocabulary invalidate caches
+        (``None``: a write whose graphs are not known)."""
+        if graph is None or graph.startswith(VOCABULARY_GRAPH_PREFIX) or graph == ONTOLOGY_GRAPH_IRI:
             self._vocabulary_version = (self._vocabulary_version or 0) + 1  # type: ignore[operator]
 
     def start(self) -> None:

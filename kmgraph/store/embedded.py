@@ -87,7 +87,7 @@ class EmbeddedStore(Store):
             return await super().run_job_async(job, timeout=timeout, wait=wait)
         return await self._workers().run_async(job, timeout=timeout, wait=wait)
 
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None, graphs: list[str] | None = None) -> None:
         with self._write_lock:
             try:
                 self._store.update(sparql, base_iri=base_iri)
@@ -97,7 +97,8 @@ class EmbeddedStore(Store):
                 raise InputError(f"SPARQL update failed: {exc}") from exc
             finally:
                 self._generation += 1
-                self._vocabulary_changed(None)
+                for graph in graphs if graphs is not None else [None]:
+                    self._vocabulary_changed(graph)
 
     def replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
         with self._write_lock:

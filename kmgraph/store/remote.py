@@ -115,8 +115,9 @@ class RemoteStore(Store):
         # Other workers may change the server's vocabularies: look again at least once a minute.
         return (self._vocabulary_version, int(time.monotonic() // 60))
 
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        self._vocabulary_changed(None)
+    def update(self, sparql: str, *, base_iri: str | None = None, graphs: list[str] | None = None) -> None:
+        for graph in graphs if graphs is not None else [None]:
+            self._vocabulary_changed(graph)
         if base_iri:
             sparql = f"BASE <{base_iri}>\n{sparql}"
         try:

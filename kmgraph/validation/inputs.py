@@ -20,7 +20,8 @@ from ..rdfinput import check_rdf_input
 from ..resources import ONTOLOGY_DIR
 
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
-CONTEXT_URLS = {"https://w3id.org/kmgraph/context.jsonld", "/context.jsonld", "context.jsonld"}
+CONTEXT_URL = "https://w3id.org/kmgraph/context.jsonld"
+CONTEXT_URLS = {CONTEXT_URL, "/context.jsonld", "context.jsonld"}
 SUBMISSION_BASE = "urn:kmgraph:submission:"
 
 

@@ -1,0 +1,1 @@
+"""Knowledge-object records: storage with history, and retrieval over a derived text index."""
