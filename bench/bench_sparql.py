@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> dict:
         t0 = time.perf_counter()
         rdflib_files = [str(ONTOLOGY_FILE), *map(str, sorted(VOCABULARY_DIR.glob("*.ttl"))), str(quads_file)]
         procs["rdflib"] = start([sys.executable, "-m", "rdflib_endpoint", "serve", *rdflib_files, "--host", "127.0.0.1",
-                                 "--port", str(ports["rdflib"])], f"http://127.0.0.1:{ports['rdflib']}/",
+                                 "--port", str(ports["rdflib"])], f"http://127.0.0.1:{ports['rdflib']}/?query=ASK%20%7B%7D",
                                 log=work / "rdflib.log", timeout=3600)
         rdflib_load = time.perf_counter() - t0
         clients = {name: httpx.Client(timeout=180) for name in procs}

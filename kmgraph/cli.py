@@ -186,6 +186,142 @@ def _vocabulary_store(settings: Settings):
     return memory
 
 
+@main.command()
+@click.argument("key")
+@click.option("--lang", default="en", show_default=True, help="Language of labels.")
+@store_option
+@reports_errors
+def concept(key: str, lang: str, store: Path | None) -> None:
+    """Show one concept (by notation, e.g. GBF-TARGET-02, or IRI): labels, hierarchy, mappings."""
+    import json
+
+    from .vocab.concepts import ConceptIndex
+    from .vocab.detail import concept_detail
+
+    settings = Settings.load(store=store)
+    with _vocabulary_store(settings) as backend:
+        index = ConceptIndex.build(backend)
+        detail = concept_detail(backend, index, index.get(key), lang, None)
+    click.echo(json.dumps(detail, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("text")
+@click.option("--lang", default=None, help="Only labels in this language.")
+@click.option("--vocab", default=None, help="Only concepts of this vocabulary (gbf, sdg, countries ...).")
+@click.option("--max", "maxhits", default=20, show_default=True)
+@store_option
+@reports_errors
+def search(text: str, lang: str | None, vocab: str | None, maxhits: int, store: Path | None) -> None:
+    """Search concepts by label or notation (prefix, * wildcard, accent-insensitive)."""
+    from .vocab.concepts import ConceptIndex
+    from .vocab.detail import LANG_FALLBACK
+
+    settings = Settings.load(store=store)
+    with _vocabulary_store(settings) as backend:
+        hits, total = ConceptIndex.build(backend).search(text, lang=lang, vocab=vocab, maxhits=maxhits,
+                                                         fallback=LANG_FALLBACK)
+    table = Table(title=f"{total} concepts match {text!r}")
+    for col in ("notation", "label", "matched", "vocab"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        table.add_row(h.concept.notation, h.concept.label(lang or "en", LANG_FALLBACK)[0], h.matched, h.concept.vocab)
+    out_console.print(table)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--file", "file", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Read the text from a file.")
+@click.option("--lang", default="en", type=click.Choice(["en", "fr", "es"]), show_default=True)
+@click.option("--project", default="gbf-targets", show_default=True, help="gbf-targets or aichi-targets.")
+@click.option("--limit", default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@store_option
+@reports_errors
+def tag(text: str | None, file: Path | None, lang: str, project: str, limit: int, as_json: bool,
+        store: Path | None) -> None:
+    """Suggest concepts for a text, with the evidence (matched words) and the path to each concept."""
+    import json
+
+    from .errors import InputError
+    from .tagging.projects import Taggers
+    from .vocab.concepts import ConceptIndexCache
+
+    if file is not None:
+        text = file.read_text(encoding="utf-8")
+    if not text:
+        raise InputError("give a TEXT or --file")
+    settings = Settings.load(store=store)
+    with _vocabulary_store(settings) as backend:
+        suggestions = Taggers(backend, ConceptIndexCache(backend)).get(project).suggest(text, lang, limit)
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in suggestions], ensure_ascii=False, indent=2))
+        return
+    table = Table()
+    for col in ("notation", "score", "label", "evidence", "path"):
+        table.add_column(col, overflow="fold")
+    for s in suggestions:
+        table.add_row(s.notation, f"{s.score:.3f}", s.label, ", ".join(s.evidence), "; ".join(s.path))
+    out_console.print(table)
+
+
+@main.command("eval-tagging")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--project", default="gbf-targets", show_default=True)
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds over FILE.")
+@store_option
+@reports_errors
+def eval_tagging(file: Path, project: str, folds: int, store: Path | None) -> None:
+    """Cross-validate a tagging project on labelled texts (JSON lines with text, gbf_targets, aichi_target).
+
+    Prints P@1, P@3, R@5, F1@5 and NDCG@5 as Annif defines them.
+    """
+    import json
+
+    from .errors import InputError
+    from .tagging.evaluation import cross_validate
+    from .tagging.model import Example
+    from .tagging.projects import PROJECTS, build_tagger, catalogue_corpus, wordmap_for
+    from .vocab.concepts import ConceptIndex
+
+    if project not in PROJECTS:
+        raise InputError(f"no project {project!r}; projects: {', '.join(PROJECTS)}")
+    examples = []
+    for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            row = json.loads(line)
+            labels = list(row.get("gbf_targets", [])) + ([row["aichi_target"]] if row.get("aichi_target") else [])
+            examples.append(Example(row["text"], ["https://w3id.org/kmgraph/id/" + x for x in labels], row.get("lang", "en")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{file} line {n}: not a labelled text: {exc}") from exc
+    settings = Settings.load(store=store)
+    with _vocabulary_store(settings) as backend:
+        concepts = ConceptIndex.build(backend)
+        corpus, wordmap = catalogue_corpus(backend), wordmap_for(concepts)
+    spec = PROJECTS[project]
+    wanted = {c.iri for c in concepts.concepts.values() if c.vocab == spec.vocab and c.broader}
+
+    def train(part):
+        tagger = build_tagger(spec, concepts, corpus, part, wordmap)
+        return lambda ex: [s.uri for s in tagger.suggest(ex.text, ex.lang, limit=20) if s.uri in wanted][:5]
+
+    result = cross_validate(examples, train, lambda ex: {lab for lab in ex.labels if lab in wanted}, k=folds)
+    click.echo(f"{project}: {len(examples)} texts, {folds}-fold cross-validation")
+    for measure, value in result.items():
+        click.echo(f"  {measure:<7} {value:.4f}")
+
+
+@main.command()
+@store_option
+@reports_errors
+def reindex(store: Path | None) -> None:
+    """Rebuild the retrieval (full-text) index from the records in the store."""
+    settings = Settings.load(store=store)
+    with open_store(settings, query_workers=0) as backend:
+        count = build_services(backend).records.reindex()
+    click.echo(f"indexed {count} records")
+
+
 remote_option = click.option(
     "--sparql-endpoint", "sparql_endpoint", default=None,
     help="Work on a remote SPARQL 1.1 server instead of the embedded store ($KMGRAPH_SPARQL_ENDPOINT).")

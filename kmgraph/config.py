@@ -31,6 +31,7 @@ class Settings:
     max_url_bytes: int = 8_192  # longer GET URLs get 414 (use POST)
     service_allowlist: str = ""  # space-separated SERVICE endpoints that queries may call
     max_validate_bytes: int = 10 * 1024 * 1024  # body of POST /validate
+    max_tag_chars: int = 100_000  # text of a tagging request
     # Remote backend (an existing SPARQL 1.1 server instead of the embedded store)
     sparql_endpoint: str | None = None
     sparql_update_endpoint: str | None = None

@@ -16,6 +16,7 @@ from .records.index import RetrievalIndex
 from .records.service import Actor, RecordService
 from .resources import ROOT
 from .store import Store
+from .tagging.projects import Taggers
 from .validation import RecordValidator
 from .vocab import bundled
 from .vocab.concepts import ConceptIndexCache
@@ -30,6 +31,7 @@ class Services:
     validator: RecordValidator
     concepts: ConceptIndexCache
     records: RecordService
+    taggers: Taggers
 
 
 def index_path(store: Store) -> Path | None:
@@ -42,7 +44,7 @@ def build_services(store: Store) -> Services:
     validator = RecordValidator(store)
     concepts = ConceptIndexCache(store)
     records = RecordService(store, validator, concepts, RetrievalIndex(index_path(store)))
-    return Services(store, validator, concepts, records)
+    return Services(store, validator, concepts, records, Taggers(store, concepts))
 
 
 def initialise(services: Services, progress: Callable[[str, int], None] | None = None) -> tuple[int, int]:

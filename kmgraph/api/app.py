@@ -14,7 +14,7 @@ from ..queries import QueryCatalog
 from ..store import Store, open_store
 from ..web import STATIC_DIR, templates
 from ..services import Services, build_services, initialise
-from . import concepts, graph_store, named_queries, problems, records, sparql, system, validation
+from . import concepts, graph_store, named_queries, problems, records, sparql, system, tagging, validation
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
 the Kunming-Montreal Global Biodiversity Framework, the knowledge management strategy and the
@@ -26,6 +26,7 @@ def _attach(app: FastAPI, services: Services) -> None:
     app.state.validator = services.validator
     app.state.concepts = services.concepts
     app.state.records = services.records
+    app.state.taggers = services.taggers
 
 
 def create_app(settings: Settings, store: Store | None = None, services: Services | None = None) -> FastAPI:
@@ -62,5 +63,6 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.include_router(validation.router)
     app.include_router(concepts.router)
     app.include_router(records.router)
+    app.include_router(tagging.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
