@@ -14,6 +14,7 @@ import multiprocessing as mp
 import queue
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Callable
@@ -64,10 +65,6 @@ class _Worker:
         self.conn.close()
 
 
-def _timeout(seconds: float) -> QueryTimeoutError:
-    return QueryTimeoutError(f"the query ran longer than {seconds:g} s and was stopped")
-
-
 def _unwrap(reply: tuple) -> QueryOutput:
     if reply[0] == "ok":
         return reply[1]
@@ -109,36 +106,46 @@ class WorkerPool:
                 self._all.remove(worker)
         return self._spawn()
 
+    @contextmanager
+    def _dispatch(self, worker: _Worker, job: QueryJob):
+        """Send ``job`` to ``worker`` on the current snapshot; yield a slot holding the worker.
+
+        A broken or overdue worker is replaced; the snapshot lease is released and a live worker goes
+        back to the pool whatever happens.
+        """
+        slot = {"worker": worker}
+        lease = None
+        try:
+            lease = self._lease_snapshot()
+            worker.conn.send((lease.path, job))
+            yield slot
+        except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
+            slot["worker"] = self._replace(slot["worker"])
+            raise QueryEvaluationError(f"the query worker failed: {exc}", syntax=False) from exc
+        finally:
+            if lease is not None:
+                lease.release()
+            self._idle.put(slot["worker"])
+
+    def _overdue(self, slot: dict, timeout: float) -> QueryTimeoutError:
+        slot["worker"] = self._replace(slot["worker"])
+        return QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
+
     def run(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
         try:
             worker = self._idle.get(timeout=wait)
         except queue.Empty as exc:
             raise WorkersBusyError("all query workers are busy") from exc
-        lease = None
-        try:
-            lease = self._lease_snapshot()
-            worker.conn.send((lease.path, job))
+        with self._dispatch(worker, job) as slot:
             if not worker.conn.poll(timeout):
-                worker = self._replace(worker)
-                raise _timeout(timeout)
-            reply = worker.conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
-            worker = self._replace(worker)
-            raise QueryEvaluationError(f"the query worker failed: {exc}", syntax=False) from exc
-        finally:
-            if lease is not None:
-                lease.release()
-            self._idle.put(worker)
-        return _unwrap(reply)
+                raise self._overdue(slot, timeout)
+            return _unwrap(worker.conn.recv())
 
     async def run_async(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
         """``run`` for an event loop: waits on the worker's pipe instead of blocking a thread."""
         worker = await self._acquire_async(wait)
-        lease = None
         loop = asyncio.get_running_loop()
-        try:
-            lease = self._lease_snapshot()
-            worker.conn.send((lease.path, job))
+        with self._dispatch(worker, job) as slot:
             ready = loop.create_future()
             fd = worker.conn.fileno()
             loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
@@ -149,17 +156,8 @@ class WorkerPool:
                 timer.cancel()
                 loop.remove_reader(fd)
             if not answered:
-                worker = self._replace(worker)
-                raise _timeout(timeout)
-            reply = worker.conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
-            worker = self._replace(worker)
-            raise QueryEvaluationError(f"the query worker failed: {exc}", syntax=False) from exc
-        finally:
-            if lease is not None:
-                lease.release()
-            self._idle.put(worker)
-        return _unwrap(reply)
+                raise self._overdue(slot, timeout)
+            return _unwrap(worker.conn.recv())
 
     async def _acquire_async(self, wait: float) -> _Worker:
         deadline = time.monotonic() + wait
