@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= data/store
 
-.PHONY: install run test test-services vocabularies clean
+.PHONY: install run test test-services vocabularies catalogue bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,19 @@ test-services:
 # Regenerate ontology/vocabularies and ontology/mappings from ../shared (output is committed).
 vocabularies: install
 	$(PY) scripts/build_vocabularies.py
+
+# Regenerate the sample catalogue of knowledge objects (output is committed).
+catalogue: install
+	$(PY) scripts/build_catalogue.py
+
+# Benchmarks, each against its baseline in the same run; results in bench/RESULTS.md.
+bench: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m bench.run_all
+
+bench-quick: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m bench.run_all --quick
 
 clean:
 	rm -rf $(VENV) data build dist *.egg-info .pytest_cache

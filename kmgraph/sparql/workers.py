@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
-import queue
 import threading
 import time
 from contextlib import contextmanager
@@ -58,6 +57,38 @@ def _worker_main(conn: Connection) -> None:
 class _Worker:
     process: mp.process.BaseProcess
     conn: Connection
+    last: str = ""  # the last query it ran: its caches are warm for that one
+
+
+class _IdleWorkers:
+    """Idle workers; a query goes preferably to the worker that last ran it (warm caches)."""
+
+    def __init__(self) -> None:
+        self._workers: list[_Worker] = []
+        self._ready = threading.Condition()
+
+    def put(self, worker: _Worker) -> None:
+        with self._ready:
+            self._workers.append(worker)
+            self._ready.notify()
+
+    def take_nowait(self, key: str) -> _Worker | None:
+        with self._ready:
+            return self._pick(key)
+
+    def take(self, key: str, timeout: float) -> _Worker | None:
+        with self._ready:
+            if not self._ready.wait_for(lambda: bool(self._workers), timeout):
+                return None
+            return self._pick(key)
+
+    def _pick(self, key: str) -> _Worker | None:
+        if not self._workers:
+            return None
+        for i in range(len(self._workers) - 1, -1, -1):
+            if self._workers[i].last == key:
+                return self._workers.pop(i)
+        return self._workers.pop()  # the most recently used one
 
     def kill(self) -> None:
         self.process.kill()
@@ -83,7 +114,7 @@ class WorkerPool:
     def __init__(self, size: int, lease_snapshot: Callable[[], SnapshotLease]) -> None:
         self._ctx = mp.get_context("spawn")
         self._lease_snapshot = lease_snapshot
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdleWorkers()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         for _ in range(max(1, size)):
@@ -117,6 +148,7 @@ class WorkerPool:
         lease = None
         try:
             lease = self._lease_snapshot()
+            worker.last = job.query
             worker.conn.send((lease.path, job))
             yield slot
         except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
@@ -132,10 +164,9 @@ class WorkerPool:
         return QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
 
     def run(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
-        try:
-            worker = self._idle.get(timeout=wait)
-        except queue.Empty as exc:
-            raise WorkersBusyError("all query workers are busy") from exc
+        worker = self._idle.take(job.query, wait)
+        if worker is None:
+            raise WorkersBusyError("all query workers are busy")
         with self._dispatch(worker, job) as slot:
             if not worker.conn.poll(timeout):
                 raise self._overdue(slot, timeout)
@@ -143,7 +174,7 @@ class WorkerPool:
 
     async def run_async(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
         """``run`` for an event loop: waits on the worker's pipe instead of blocking a thread."""
-        worker = await self._acquire_async(wait)
+        worker = await self._acquire_async(job.query, wait)
         loop = asyncio.get_running_loop()
         with self._dispatch(worker, job) as slot:
             ready = loop.create_future()
@@ -159,17 +190,17 @@ class WorkerPool:
                 raise self._overdue(slot, timeout)
             return _unwrap(worker.conn.recv())
 
-    async def _acquire_async(self, wait: float) -> _Worker:
+    async def _acquire_async(self, key: str, wait: float) -> _Worker:
         deadline = time.monotonic() + wait
         delay = 0.0005
         while True:
-            try:
-                return self._idle.get_nowait()
-            except queue.Empty:
-                if time.monotonic() >= deadline:
-                    raise WorkersBusyError("all query workers are busy") from None
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 0.05)
+            worker = self._idle.take_nowait(key)
+            if worker is not None:
+                return worker
+            if time.monotonic() >= deadline:
+                raise WorkersBusyError("all query workers are busy")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,56 @@
+"""Run every benchmark and write ``bench/RESULTS.md`` (``make bench``; ``make bench-quick`` for a smoke run)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from . import bench_retrieval, bench_sparql, bench_validation
+from .harness import OUT, machine
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small data, a few minutes")
+    parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from bench/out/*.json")
+    args = parser.parse_args(argv)
+    if args.report_only:
+        sparql, validation, retrieval = (json.loads((OUT / f"{n}.json").read_text())
+                                         for n in ("sparql", "validation", "retrieval"))
+    elif args.quick:
+        sparql = bench_sparql.main(["--records", "5000", "--repeats", "10", "--budget", "5", "--rdflib-budget", "15"])
+        validation = bench_validation.main(["--batch", "2000", "--naive", "2", "--single", "100"])
+        retrieval = bench_retrieval.main(["--records", "10000", "--queries", "200"])
+    else:
+        sparql = bench_sparql.main([])
+        validation = bench_validation.main([])
+        retrieval = bench_retrieval.main([])
+    lines = [
+        "# Benchmark results", "",
+        f"Produced by `make {'bench-quick' if args.quick else 'bench'}`; every figure is measured in the same run "
+        "as its baseline, on this machine:", "",
+        "```", json.dumps(machine(), indent=2), "```", "",
+        "| benchmark | kmgraph | baseline | ratio | goal |", "|---|---|---|---|---|",
+        f"| SPARQL throughput, {sparql['records']} records ({sparql['triples']} triples), named queries, 4 clients | "
+        f"{sparql['throughput']['kmgraph']['throughput_rps']} req/s | rdflib-endpoint "
+        f"{sparql['throughput']['rdflib']['throughput_rps']} req/s | {sparql['throughput_ratio_vs_rdflib']}x | >= 20x |",
+        f"| SPARQL sequential latency (geometric mean over named queries) | | minimal FastAPI + pyoxigraph | "
+        f"{sparql['latency_ratio_vs_minimal_geomean']}x | <= 1.2x |",
+        f"| Validation, one record (p50) | {validation['one_record_p50_ms']} ms | naive pySHACL "
+        f"{validation['naive_pyshacl_one_record_p50_ms']} ms | {validation['speedup_one_record']}x faster | >= 20x, < 20 ms |",
+        f"| Validation, batch of {validation['batch_records']} records | {validation['batch_records_per_second']} records/s | "
+        f"naive pySHACL {validation['naive_pyshacl_records_per_second']} records/s | {validation['speedup_batch']}x | >= 2000/s |",
+        f"| Record search with facets, {retrieval['records']} records (p95) | {retrieval['search_with_facets_p95_ms']} ms | "
+        f"SPARQL facet query {retrieval['sparql_facets_baseline_p50_ms']} ms (p50) | {retrieval['speedup_vs_sparql_facets']}x | <= 50 ms |",
+        f"| Concept autocomplete (p95) | {retrieval['autocomplete_p95_ms']} ms | | | <= 20 ms |",
+        "", "Per-query figures: `bench/out/*.json`.", "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {RESULTS} (details in {OUT})")
+
+
+if __name__ == "__main__":
+    main()
