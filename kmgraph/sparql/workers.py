@@ -59,6 +59,11 @@ class _Worker:
     conn: Connection
     last: str = ""  # the last query it ran: its caches are warm for that one
 
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
 
 class _IdleWorkers:
     """Idle workers; a query goes preferably to the worker that last ran it (warm caches)."""
@@ -90,10 +95,6 @@ class _IdleWorkers:
                 return self._workers.pop(i)
         return self._workers.pop()  # the most recently used one
 
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=5)
-        self.conn.close()
 
 
 def _unwrap(reply: tuple) -> QueryOutput:
