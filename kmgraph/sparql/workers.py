@@ -29,8 +29,22 @@ class WorkersBusyError(Exception):
     pass
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the service process dies (no orphan keeps
+    computing a runaway query)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_main(conn: Connection) -> None:
     import pyoxigraph as ox
+
+    _die_with_parent()
 
     path, store = None, None
     while True:
