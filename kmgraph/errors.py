@@ -71,3 +71,68 @@ class PermissionDeniedError(KmgraphError):
     status = 403
     title = "Forbidden"
     type_slug = "forbidden"
+
+
+class TooLargeError(KmgraphError):
+    """A body, query or text over its configured size."""
+
+    status = 413
+    title = "Content too large"
+    type_slug = "too-large"
+
+
+class NotAcceptableError(KmgraphError):
+    status = 406
+    title = "Not acceptable"
+    type_slug = "not-acceptable"
+
+
+class UnsupportedMediaTypeError(KmgraphError):
+    status = 415
+    title = "Unsupported media type"
+    type_slug = "unsupported-media-type"
+
+
+class SparqlSyntaxError(InputError):
+    title = "SPARQL syntax error"
+    type_slug = "sparql-syntax"
+
+
+class QueryRefusedError(KmgraphError):
+    """SERVICE to an endpoint not allowed, or LOAD: kmgraph never fetches what a user names."""
+
+    status = 403
+    title = "Query refused"
+    type_slug = "query-refused"
+
+
+class QueryTimeout(KmgraphError):
+    """The query overran its time limit and was stopped (a 4xx: the query, not the service, failed)."""
+
+    status = 422
+    title = "Query timeout"
+    type_slug = "query-timeout"
+
+
+class QueryBusy(KmgraphError):
+    status = 429
+    title = "Too many concurrent queries"
+    type_slug = "busy"
+
+
+class RecordInvalidError(KmgraphError):
+    status = 422
+    title = "Invalid record"
+    type_slug = "invalid-record"
+
+
+class RecordConflictError(KmgraphError):
+    status = 409
+    title = "Record exists"
+    type_slug = "record-exists"
+
+
+class RecordGoneError(KmgraphError):
+    status = 410
+    title = "Record deleted"
+    type_slug = "record-deleted"

@@ -10,19 +10,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .errors import KmgraphError
-
-
-class NotAcceptableError(KmgraphError):
-    status = 406
-    title = "Not acceptable"
-    type_slug = "not-acceptable"
-
-
-class UnsupportedMediaTypeError(KmgraphError):
-    status = 415
-    title = "Unsupported media type"
-    type_slug = "unsupported-media-type"
+from .errors import InputError, NotAcceptableError, UnsupportedMediaTypeError
 
 
 @dataclass(frozen=True)
@@ -129,7 +117,5 @@ def input_rdf_format(content_type: str | None) -> ox.RdfFormat:
 def rdf_format_for_path(path: str) -> ox.RdfFormat:
     fmt = ox.RdfFormat.from_extension(path.rsplit(".", 1)[-1].lower()) if "." in path else None
     if fmt is None:
-        from .errors import InputError
-
         raise InputError(f"{path}: cannot tell the RDF syntax from the file name (use .ttl, .nt, .rdf, .jsonld, .trig, .nq)")
     return fmt

@@ -11,10 +11,20 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..config import Settings
 from ..queries import QueryCatalog
+from ..services import Services, build_services, initialise
 from ..store import Store, open_store
 from ..web import STATIC_DIR, templates
-from ..services import Services, build_services, initialise
-from . import concepts, graph_store, named_queries, problems, records, sparql, system, tagging, validation
+from . import (
+    concepts,
+    graph_store,
+    named_queries,
+    problems,
+    records,
+    sparql,
+    system,
+    tagging,
+    validation,
+)
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
 the Kunming-Montreal Global Biodiversity Framework, the knowledge management strategy and the

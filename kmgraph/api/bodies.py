@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from ..errors import InputError, KmgraphError
-from ..formats import UnsupportedMediaTypeError
-
-
-class BodyTooLargeError(KmgraphError):
-    status = 413
-    title = "Content too large"
-    type_slug = "too-large"
+from ..errors import InputError, TooLargeError, UnsupportedMediaTypeError
 
 
 def media_type(request: Request) -> str:
@@ -32,7 +25,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared is not None:
         try:
             if int(declared) > limit:
-                raise BodyTooLargeError(f"the body ({declared} bytes) is larger than the limit of {limit} bytes")
+                raise TooLargeError(f"the body ({declared} bytes) is larger than the limit of {limit} bytes")
         except ValueError as exc:
             raise InputError("Content-Length is not a number") from exc
     if declared is not None:
@@ -41,7 +34,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise BodyTooLargeError(f"the body is larger than the limit of {limit} bytes")
+            raise TooLargeError(f"the body is larger than the limit of {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -52,37 +52,31 @@ def get_graph(request: Request) -> Response:
     return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
-async def _body(request: Request) -> tuple[bytes, ox.RdfFormat]:
+async def _write(request: Request, method: str) -> Response:
+    """PUT (``replace_graph``) or POST (``add_to_graph``): 201 when the graph is new, else 204."""
+    require_admin(request)
+    graph = _target(request)
     fmt = input_rdf_format(request.headers.get("content-type"))
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         raise InputError("a graph body must be a triple syntax (Turtle, N-Triples, JSON-LD, RDF/XML)")
     body = await read_body(request, MAX_BODY)
     check_rdf_input(body, fmt)
-    return body, fmt
+    store = request.app.state.store
+    existed = graph is None or store.has_graph(graph)
+    await run_in_threadpool(getattr(store, method), graph, body, fmt)
+    return Response(status_code=204 if existed else 201)
 
 
 @router.put("/store", summary="Replace a graph (write token)", description=DOC, status_code=204,
             responses={201: {"description": "Graph created"}, 204: {"description": "Graph replaced"}})
 async def put_graph(request: Request) -> Response:
-    require_admin(request)
-    graph = _target(request)
-    body, fmt = await _body(request)
-    store = request.app.state.store
-    existed = graph is None or store.has_graph(graph)
-    await run_in_threadpool(store.replace_graph, graph, body, fmt)
-    return Response(status_code=204 if existed else 201)
+    return await _write(request, "replace_graph")
 
 
 @router.post("/store", summary="Add triples to a graph (write token)", description=DOC, status_code=204,
              responses={201: {"description": "Graph created"}, 204: {"description": "Triples added"}})
 async def post_graph(request: Request) -> Response:
-    require_admin(request)
-    graph = _target(request)
-    body, fmt = await _body(request)
-    store = request.app.state.store
-    existed = graph is None or store.has_graph(graph)
-    await run_in_threadpool(store.add_to_graph, graph, body, fmt)
-    return Response(status_code=204 if existed else 201)
+    return await _write(request, "add_to_graph")
 
 
 @router.delete("/store", summary="Delete a graph (write token)", description=DOC, status_code=204)

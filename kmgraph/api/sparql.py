@@ -9,8 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, UriTooLongError
-from ..formats import GRAPH_FORMATS, NotAcceptableError, UnsupportedMediaTypeError, negotiate, parse_accept
+from ..errors import (
+    InputError,
+    NotAcceptableError,
+    UnsupportedMediaTypeError,
+    UriTooLongError,
+)
+from ..formats import GRAPH_FORMATS, negotiate, parse_accept
 from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using

@@ -8,18 +8,12 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, KmgraphError, NotFoundError
+from ..errors import InputError, NotFoundError, TooLargeError
 from ..tagging.projects import PROJECTS
 from .bodies import decode_utf8, read_body
 
 router = APIRouter(tags=["tagging"])
 SCHEME_PROJECTS = {"gbf": "gbf-targets", "aichi": "aichi-targets"}
-
-
-class TextTooLargeError(KmgraphError):
-    status = 413
-    title = "Text too large"
-    type_slug = "text-too-large"
 
 
 class TagRequest(BaseModel):
@@ -33,7 +27,7 @@ class TagRequest(BaseModel):
 def _check_size(request: Request, text: str) -> None:
     limit = request.app.state.settings.max_tag_chars
     if len(text) > limit:
-        raise TextTooLargeError(f"the text has {len(text)} characters; the limit is {limit}")
+        raise TooLargeError(f"the text has {len(text)} characters; the limit is {limit}")
 
 
 def _suggest(request: Request, project_id: str, text: str, lang: str, limit: int, threshold: float):

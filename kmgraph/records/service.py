@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..errors import InputError, KmgraphError, NotFoundError
+from ..errors import (
+    InputError,
+    NotFoundError,
+    RecordConflictError,
+    RecordGoneError,
+    RecordInvalidError,
+)
 from ..namespaces import BASE, GRAPH, KMO
 from ..resources import query_text
 from ..store import Store
@@ -35,24 +41,6 @@ SUBJECT = ox.NamedNode(DCT + "subject")
 DELETED_AT = ox.NamedNode(str(KMO) + "deletedAt")
 KNOWLEDGE_OBJECT = ox.NamedNode(str(KMO) + "KnowledgeObject")
 TARGET_CLASS = str(KMO) + "Target"
-
-
-class RecordInvalidError(KmgraphError):
-    status = 422
-    title = "Invalid record"
-    type_slug = "invalid-record"
-
-
-class RecordConflictError(KmgraphError):
-    status = 409
-    title = "Record exists"
-    type_slug = "record-exists"
-
-
-class RecordGoneError(KmgraphError):
-    status = 410
-    title = "Record deleted"
-    type_slug = "record-deleted"
 
 
 @dataclass(frozen=True)

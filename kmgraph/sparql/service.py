@@ -9,7 +9,14 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from ..config import Settings
-from ..errors import InputError, KmgraphError
+from ..errors import (
+    InputError,
+    QueryBusy,
+    QueryRefusedError,
+    QueryTimeout,
+    SparqlSyntaxError,
+    TooLargeError,
+)
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
 from ..store import Store
 from .execution import QueryEvaluationError, QueryJob, QueryOutput
@@ -17,42 +24,11 @@ from .lexer import code_tokens, has_word, query_form, service_endpoints
 from .workers import QueryTimeoutError, WorkersBusyError
 
 
-class QueryTooLargeError(KmgraphError):
-    status = 413
-    title = "Query too large"
-    type_slug = "query-too-large"
-
-
-class QueryRefusedError(KmgraphError):
-    status = 403
-    title = "Query refused"
-    type_slug = "query-refused"
-
-
-class QueryTimeout(KmgraphError):
-    """The query overran its time limit and was stopped (a 4xx: the query, not the service, failed)."""
-
-    status = 422
-    title = "Query timeout"
-    type_slug = "query-timeout"
-
-
-class QueryBusy(KmgraphError):
-    status = 429
-    title = "Too many concurrent queries"
-    type_slug = "busy"
-
-
-class SparqlSyntaxError(InputError):
-    title = "SPARQL syntax error"
-    type_slug = "sparql-syntax"
-
-
 def check_text(text: str, settings: Settings, *, what: str = "query") -> list:
     if not text or not text.strip():
         raise InputError(f"the {what} is empty")
     if len(text.encode("utf-8")) > settings.max_query_bytes:
-        raise QueryTooLargeError(f"the {what} is larger than {settings.max_query_bytes} bytes")
+        raise TooLargeError(f"the {what} is larger than {settings.max_query_bytes} bytes")
     tokens = code_tokens(text)
     for endpoint in service_endpoints(tokens):
         if endpoint.startswith("?") or endpoint.strip("<>") not in settings.allowed_services:

@@ -17,9 +17,10 @@ from ..errors import InputError
 from ..resources import SHAPES_DIR, query_text
 from ..store import Store
 from . import messages
-from .graph import RDF_TYPE, TripleIndex, UnionView
 from .engine import with_pyshacl as engine_validate_with_pyshacl
-from .shacl import SH, Path, Result, Shape, ShapesGraph, Unsupported, report_triples
+from .graph import RDF_TYPE, TripleIndex, UnionView
+from .shacl import SH, Result, Shape, ShapesGraph, Unsupported, report_triples
+from .shacl import Path as ShaclPath
 
 KMSH = "https://w3id.org/kmgraph/shapes#"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -168,7 +169,7 @@ class RecordValidator:
                                 for p in self.shapes_index.predicates(shape_node)}
             path = report.value(node, ox.NamedNode(SH + "resultPath"))
             if path is not None:
-                stub.path = Path("pred", path, predicate=path) if isinstance(path, ox.NamedNode) else Path("other", path)
+                stub.path = ShaclPath("pred", path, predicate=path) if isinstance(path, ox.NamedNode) else ShaclPath("other", path)
             results.append(Result(report.value(node, ox.NamedNode(SH + "focusNode")), stub.path,
                                   report.value(node, ox.NamedNode(SH + "value")), stub,
                                   report.value(node, ox.NamedNode(SH + "sourceConstraintComponent")),

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .graph import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, SUBCLASS_OF, Term, TripleIndex, UnionView
+from .graph import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, Term, TripleIndex, UnionView
 
 SH = "http://www.w3.org/ns/shacl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
