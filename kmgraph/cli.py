@@ -410,3 +410,6 @@ def _print_table(body: bytes) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+from . import cli_vocab  # noqa: E402,F401  (registers the curator commands on main)

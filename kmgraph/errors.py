@@ -136,3 +136,12 @@ class RecordGoneError(KmgraphError):
     status = 410
     title = "Record deleted"
     type_slug = "record-deleted"
+
+
+class GateRejectedError(KmgraphError):
+    """A vocabulary version failed the quality gate; the report is in ``detail``."""
+
+    status = 422
+    exit_code = 1
+    title = "Quality gate failed"
+    type_slug = "quality-gate-failed"

@@ -104,12 +104,17 @@ class NamedQuery:
                 "params": [p.__dict__ for p in self.params], "example": self.bind({})}
 
 
-def parse_named_query(name: str, text: str) -> NamedQuery:
+def read_header(name: str, text: str) -> dict:
+    """The YAML header of a query file (its ``#+`` comment lines)."""
     header = "\n".join(line[2:] for line in text.splitlines() if line.startswith("#+"))
     try:
-        meta = yaml.safe_load(header) or {}
+        return yaml.safe_load(header) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"query {name}: header is not valid YAML: {exc}") from exc
+
+
+def parse_named_query(name: str, text: str) -> NamedQuery:
+    meta = read_header(name, text)
     params = []
     for raw in meta.get("params") or []:
         if raw.get("type") not in PARAM_TYPES:

@@ -12,9 +12,11 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from .curation import Curator, source_for_path
+from .namespaces import ONTOLOGY_GRAPH
 from .records.index import RetrievalIndex
 from .records.service import Actor, RecordService
-from .resources import ROOT
+from .resources import ONTOLOGY_FILE, ROOT
 from .store import Store
 from .tagging.projects import Taggers
 from .validation import RecordValidator
@@ -32,24 +34,48 @@ class Services:
     concepts: ConceptIndexCache
     records: RecordService
     taggers: Taggers
+    curator: Curator
 
 
-def index_path(store: Store) -> Path | None:
-    """The retrieval index lives beside an embedded store on disk; otherwise in memory."""
+def beside_store(store: Store, suffix: str) -> Path | None:
+    """A folder beside an embedded store on disk (``None`` for a store in memory or remote)."""
     path = getattr(store, "path", None)
-    return path.with_name(path.name + ".index") / "retrieval.sqlite" if path is not None else None
+    return path.with_name(path.name + suffix) if path is not None else None
 
 
 def build_services(store: Store) -> Services:
     validator = RecordValidator(store)
     concepts = ConceptIndexCache(store)
-    records = RecordService(store, validator, concepts, RetrievalIndex(index_path(store)))
-    return Services(store, validator, concepts, records, Taggers(store, concepts))
+    index = beside_store(store, ".index")
+    records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
+    curator = Curator(store, beside_store(store, ".versions"))
+    curator.recover()
+    return Services(store, validator, concepts, records, Taggers(store, concepts), curator)
+
+
+SYSTEM = Actor(name="kmgraph init", role="system", client="bundled vocabularies")
+
+
+def load_bundled_versions(services: Services, progress: Callable[[str, int], None] | None = None) -> int:
+    """Load the ontology, then each bundled vocabulary as a version through the quality gate.
+
+    The bundled files are official data: findings the gate reports in them (the CBD list gives
+    GBF-INDICATOR-219 to two indicators, the SDG KOS has two labels per language for one target)
+    are kept as reported and the versions recorded as forced, not edited away.
+    """
+    total = services.store.replace_graph(str(ONTOLOGY_GRAPH), ONTOLOGY_FILE, ox.RdfFormat.TURTLE)
+    for item in bundled.bundled_graphs()[1:]:
+        result = services.curator.load([source_for_path(item.path)], SYSTEM, item.id, force=True,
+                                       comment="bundled vocabulary")
+        total += result.summary.triples
+        if progress:
+            progress(item.id, result.summary.triples)
+    return total
 
 
 def initialise(services: Services, progress: Callable[[str, int], None] | None = None) -> tuple[int, int]:
     """Load the bundled ontology and vocabularies, then the sample catalogue; (triples, records)."""
-    triples = bundled.load_bundled(services.store, (lambda item, n: progress(item.id, n)) if progress else None)
+    triples = load_bundled_versions(services, progress)
     loaded = load_catalogue(services, CATALOGUE)
     if progress:
         progress("sample catalogue", loaded)
@@ -62,7 +88,7 @@ def load_catalogue(services: Services, path: Path) -> int:
     by_subject: dict = {}
     for t in triples:
         by_subject.setdefault(t.subject, []).append(t)
-    actor = Actor(name="kmgraph init", role="system", client="bundled sample catalogue")
+    actor = Actor(name=SYSTEM.name, role=SYSTEM.role, client="bundled sample catalogue")
     count = 0
     for node in [s for s, ts in by_subject.items() if any(t.predicate == TYPE for t in ts)]:
         record_id = services.records.id_for(node)

@@ -24,6 +24,7 @@ from . import (
     system,
     tagging,
     validation,
+    vocabularies,
 )
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
@@ -37,6 +38,7 @@ def _attach(app: FastAPI, services: Services) -> None:
     app.state.concepts = services.concepts
     app.state.records = services.records
     app.state.taggers = services.taggers
+    app.state.curator = services.curator
 
 
 def create_app(settings: Settings, store: Store | None = None, services: Services | None = None) -> FastAPI:
@@ -74,5 +76,6 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.include_router(concepts.router)
     app.include_router(records.router)
     app.include_router(tagging.router)
+    app.include_router(vocabularies.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

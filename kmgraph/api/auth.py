@@ -27,6 +27,11 @@ def principal(request: Request) -> str | None:
     raise PermissionDeniedError("the bearer token given is not valid here")
 
 
+def require_curator(request: Request) -> None:
+    """Dependency for vocabulary writes: the curator right (held by the admin token until roles exist)."""
+    require_admin(request)
+
+
 def require_admin(request: Request) -> None:
     """Dependency for write endpoints: 401 without a bearer token, 403 with a wrong one."""
     if bearer_token(request) is None:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from .. import __version__
+from ..services import load_bundled_versions
 from ..vocab import bundled
 from .auth import require_admin
 
@@ -16,14 +17,6 @@ class Health(BaseModel):
     status: str
     version: str
     backend: str
-
-
-class VocabularyOut(BaseModel):
-    id: str
-    title: str
-    version: str
-    graph: str
-    triples: int
 
 
 class ReloadOut(BaseModel):
@@ -38,17 +31,8 @@ def health(request: Request) -> Health:
     return Health(status="ok", version=__version__, backend=type(store).__name__)
 
 
-@router.get("/vocabularies", response_model=list[VocabularyOut], tags=["vocabularies"],
-            summary="Vocabularies loaded in the store, with version and triple count")
-def list_vocabularies(request: Request) -> list[VocabularyOut]:
-    store = request.app.state.store
-    counts = {g.iri: g.triples for g in store.graphs()}
-    return [VocabularyOut(**v.__dict__, triples=counts.get(v.graph, 0)) for v in bundled.vocabularies(store)]
-
-
 @router.post("/admin/reload-bundled", response_model=ReloadOut, dependencies=[Depends(require_admin)],
-             summary="Reload the bundled ontology and vocabularies (admin token)")
+             summary="Reload the bundled ontology and vocabularies, each as a new version (admin token)")
 def reload_bundled(request: Request) -> ReloadOut:
-    store = request.app.state.store
-    total = bundled.load_bundled(store)
+    total = load_bundled_versions(request.app.state.services)
     return ReloadOut(graphs=len(bundled.bundled_graphs()), triples=total)

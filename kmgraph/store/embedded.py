@@ -119,6 +119,23 @@ class EmbeddedStore(Store):
             self._vocabulary_changed(graph)
         return len(quads)
 
+    def bulk_add_to_graph(self, graph: str, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
+        node = ox.NamedNode(graph)
+        with self._write_lock:
+            try:
+                if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+                    self._store.bulk_extend(_into_graph(_parse(source, rdf_format), node))
+                elif isinstance(source, Path):
+                    self._store.bulk_load(path=str(source), format=rdf_format, to_graph=node)
+                else:
+                    self._store.bulk_load(source, format=rdf_format, to_graph=node)
+            except SyntaxError as exc:
+                raise InputError(f"input: {exc}") from exc
+            finally:
+                self._generation += 1
+                self._vocabulary_changed(graph)
+        return self._count(graph)
+
     def _replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
         target = "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
         staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4()}")

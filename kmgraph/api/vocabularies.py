@@ -1,0 +1,104 @@
+"""Vocabularies: list, profile, load a new version through the quality gate, versions, diff, export, rollback."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from ..curation import source_for_upload
+from ..curation.gate import describe_checks
+from ..errors import GateRejectedError
+from ..formats import GRAPH_FORMATS, negotiate
+from ..namespaces import vocabulary_graph
+from ..records.service import Actor
+from ..vocab import bundled
+from ..vocab.profile import vocabulary_profile
+from .auth import principal, require_curator
+from .bodies import media_type, read_body
+
+router = APIRouter(prefix="/vocabularies", tags=["vocabularies"])
+
+
+def _curator(request: Request):
+    return request.app.state.services.curator
+
+
+def _actor(request: Request) -> Actor:
+    return Actor(name=principal(request) or "anonymous", role="curator",
+                 client=request.client.host if request.client else "")
+
+
+@router.get("", summary="Vocabularies in the store: graph, triples, current version")
+def list_vocabularies(request: Request) -> list[dict]:
+    store = request.app.state.store
+    counts = {g.iri: g.triples for g in store.graphs()}
+    current = _curator(request).catalog.vocabularies()
+    return [{**v.__dict__, "triples": counts.get(v.graph, 0), "current_version": current.get(v.id)}
+            for v in bundled.vocabularies(store)]
+
+
+@router.get("/checks", summary="The quality-gate checks: id, severity, meaning and the SPARQL file")
+def list_checks() -> list[dict]:
+    return describe_checks()
+
+
+@router.get("/{vocab_id}", summary="One vocabulary: metadata, counts, language coverage, current version")
+def get_vocabulary(request: Request, vocab_id: str) -> dict:
+    return vocabulary_profile(request.app.state.store, _curator(request), vocab_id)
+
+
+@router.put("/{vocab_id}", dependencies=[Depends(require_curator)],
+            summary="Load a new version (RDF, CSV or xlsx body) through the quality gate (curator token)",
+            responses={201: {"description": "first version loaded"}, 422: {"description": "gate failed"}})
+async def put_vocabulary(request: Request, response: Response, vocab_id: str,
+                         force: bool = Query(False, description="make the version current despite gate errors (recorded)"),
+                         dry_run: bool = Query(False, description="only run the gate and diff; store nothing"),
+                         filename: str = Query("upload", description="file name recorded in the provenance"),
+                         base: str | None = Query(None, description="base IRI for spreadsheet notations")) -> dict:
+    body = await read_body(request, request.app.state.settings.max_validate_bytes * 10)
+    source = source_for_upload(filename, media_type(request), body)
+    curator = _curator(request)
+    if dry_run:
+        result = await run_in_threadpool(curator.check, [source], vocab_id, base=base)
+        return result.to_dict()
+    existed = request.app.state.store.has_graph(vocabulary_graph(vocab_id))
+    result = await run_in_threadpool(curator.load, [source], _actor(request), vocab_id, force=force, base=base)
+    if not result.accepted:
+        raise GateRejectedError(f"version {result.version} of {vocab_id} failed the quality gate with "
+                                f"{result.report.errors} errors; fix them or load with force=true",
+                                detail=result.to_dict())
+    response.status_code = 200 if existed else 201
+    return result.to_dict()
+
+
+@router.get("/{vocab_id}/versions", summary="Versions of a vocabulary with provenance, newest first")
+def versions(request: Request, vocab_id: str) -> list[dict]:
+    return [v.__dict__ for v in _curator(request).versions(vocab_id)]
+
+
+@router.get("/{vocab_id}/diff", summary="Added, removed, deprecated concepts; label, hierarchy and mapping changes")
+def diff(request: Request, vocab_id: str, from_: int | None = Query(None, alias="from"),
+         to: int | None = Query(None)) -> dict:
+    return _curator(request).diff(vocab_id, from_, to)
+
+
+@router.get("/{vocab_id}/changes", summary="Changes since a version number or an ISO date, up to the current version")
+def changes(request: Request, vocab_id: str, since: str = Query(..., description="version number or date")) -> dict:
+    return _curator(request).changes_since(vocab_id, since)
+
+
+@router.get("/{vocab_id}/export", summary="The current (or a given) version in an RDF syntax",
+            response_class=Response)
+def export(request: Request, vocab_id: str, format: str | None = Query(None),
+           version: int | None = Query(None)) -> Response:
+    fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS, explicit=format)
+    body = _curator(request).export(vocab_id, fmt.rdf, version)
+    return Response(body, media_type=fmt.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{vocab_id}.{fmt.name}"'})
+
+
+@router.post("/{vocab_id}/rollback", dependencies=[Depends(require_curator)],
+             summary="Make an earlier version current again, as a new version (curator token)")
+async def rollback(request: Request, vocab_id: str, version: int = Query(..., ge=1)) -> dict:
+    result = await run_in_threadpool(_curator(request).rollback, vocab_id, version, _actor(request))
+    return result.to_dict()

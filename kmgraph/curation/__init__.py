@@ -1,0 +1,8 @@
+"""Curating vocabularies: reading files, the quality gate, versions, diffs and mappings."""
+
+from .curator import Curator, LoadResult
+from .gate import GateReport, checks, run_gate
+from .sources import SourceFile, source_for_path, source_for_upload
+
+__all__ = ["Curator", "GateReport", "LoadResult", "SourceFile", "checks", "run_gate", "source_for_path",
+           "source_for_upload"]

@@ -1,0 +1,279 @@
+"""The curator's operations: check, load (a new version behind the quality gate), diff, roll back, export.
+
+A load parses the files into an in-memory candidate, puts the current version beside it and runs
+the gate there. The vocabulary graph changes only if the gate passes (or the curator forces it):
+
+- replacing a version applies the difference (triples removed and added) and moves the ``current``
+  pointer in one SPARQL Update, so readers and a crash see the old version or the new one;
+- a first version is bulk-loaded while the gate runs (both in parallel), after recording the load as
+  ``loading``: if the process dies, ``recover`` drops the partial graph when the store next opens.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from ..errors import InputError, NotFoundError
+from ..namespaces import vocabulary_graph
+from ..records.service import Actor
+from ..resources import query_text
+from ..store import Store
+from .gate import PREVIOUS_GRAPH, GateReport, run_gate
+from .sources import Candidate, SourceFile, read_candidate, source_for_upload, vocabulary_id
+from .versions import CATALOG_GRAPH, Catalog, NewVersion, VersionInfo, update_text, version_node
+
+SKOS_CONCEPT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#Concept")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DIFF_QUERIES = ("concepts", "labels", "hierarchy", "mappings")
+
+
+@dataclass
+class Summary:
+    triples: int
+    concepts: int
+    added: int
+    changed: int
+    removed: int
+    languages: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class LoadResult:
+    vocabulary: str
+    report: GateReport
+    summary: Summary
+    version: int | None = None
+    status: str = "checked"
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "current"
+
+    def to_dict(self) -> dict:
+        return {"vocabulary": self.vocabulary, "version": self.version, "status": self.status,
+                "summary": self.summary.__dict__, "gate": self.report.to_dict()}
+
+
+class Curator:
+    def __init__(self, store: Store, archive_dir: Path | None) -> None:
+        self.store = store
+        self.catalog = Catalog(store, archive_dir)
+        self._lock = threading.Lock()
+
+    # --- checking and loading -------------------------------------------------------------------
+
+    def check(self, sources: list[SourceFile], vocab: str | None = None, *, base: str | None = None,
+              progress: Callable[[int], None] | None = None) -> LoadResult:
+        """Run the gate on files without storing anything (against the current version if any)."""
+        candidate = read_candidate(sources, base=base, progress=progress)
+        vocab_id = self._vocabulary_id(candidate, vocab)
+        self._add_previous(candidate, vocab_id)
+        return LoadResult(vocab_id, run_gate(candidate.store), _summarise(candidate.store))
+
+    def load(self, sources: list[SourceFile], actor: Actor, vocab: str | None = None, *, force: bool = False,
+             base: str | None = None, progress: Callable[[int], None] | None = None,
+             rollback_of: int | None = None, comment: str | None = None) -> LoadResult:
+        candidate = read_candidate(sources, base=base, progress=progress)
+        vocab_id = self._vocabulary_id(candidate, vocab)
+        with self._lock:
+            return self._load(candidate, vocab_id, actor, force, rollback_of, comment)
+
+    def _load(self, candidate: Candidate, vocab_id: str, actor: Actor, force: bool,
+              rollback_of: int | None, comment: str | None) -> LoadResult:
+        graph = vocabulary_graph(vocab_id)
+        graphs = [graph, CATALOG_GRAPH]
+        first = not self._add_previous(candidate, vocab_id)
+        version = NewVersion(vocab_id, self.catalog.next_number(vocab_id), actor, candidate.sources, "loading",
+                             rollback_of=rollback_of, comment=comment)
+        node = version_node(vocab_id, version.number)
+        forget = f"DELETE WHERE {{ GRAPH {ox.NamedNode(CATALOG_GRAPH)} {{ {node} ?p ?o }} }}"
+        loader = None
+        if first:
+            self.store.update(version.insert_update(), graphs=[CATALOG_GRAPH])
+            loader = _Background(lambda: [self.store.bulk_add_to_graph(graph, payload, fmt)
+                                          for payload, fmt in candidate.payloads])
+        try:
+            report = run_gate(candidate.store)
+            summary = _summarise(candidate.store)
+        finally:
+            if loader:
+                try:
+                    loader.join()
+                except BaseException:
+                    self.store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ;\n{forget}", graphs=graphs)
+                    raise
+        report.forced = force and not report.passed
+        version.triples, version.concepts = summary.triples, summary.concepts
+        version.errors, version.warnings, version.forced = report.errors, report.warnings, report.forced
+        if not (report.passed or force):
+            version.status = "rejected"
+            steps = [f"DROP SILENT GRAPH {ox.NamedNode(graph)}", forget] if first else []
+            self.store.update(" ;\n".join(steps + [version.insert_update()]), graphs=graphs)
+            return LoadResult(vocab_id, report, summary, version.number, version.status)
+        version.archive = self.catalog.archive(vocab_id, version.number, candidate.store)
+        content = [forget] if first else _replacement(candidate.store, graph)
+        self.store.update(" ;\n".join(content + [version.insert_update(),
+                                                 update_text("set-status", version=node, status="current")]),
+                          graphs=graphs)
+        return LoadResult(vocab_id, report, summary, version.number, "current")
+
+    def _vocabulary_id(self, candidate: Candidate, vocab: str | None) -> str:
+        if vocab:
+            return vocabulary_id(vocab)
+        declared = candidate.declared_id()
+        if declared:
+            return declared
+        stem = Path(candidate.sources[0].name).stem.lower()
+        return vocabulary_id("".join(c if c.isalnum() else "-" for c in stem).strip("-") or "vocabulary")
+
+    def _add_previous(self, candidate: Candidate, vocab_id: str) -> bool:
+        """Put the current content of the vocabulary beside the candidate; False when there is none."""
+        graph = vocabulary_graph(vocab_id)
+        if not self.store.has_graph(graph):
+            return False
+        dump = self.store.dump_graph(graph, ox.RdfFormat.N_TRIPLES)
+        candidate.store.bulk_load(dump, format=ox.RdfFormat.N_TRIPLES, to_graph=PREVIOUS_GRAPH)
+        return True
+
+    def recover(self) -> list[str]:
+        """Finish what a dead process left: a first load that never completed is dropped."""
+        fixed = []
+        for row in self.store.query(query_text("curation/loading-versions"), union_default_graph=False):
+            vocab_id, version = row["id"].value, row["version"]
+            steps = [update_text("set-status", version=version, status="failed")]
+            if row["hasCurrent"].value != "true":
+                steps.insert(0, f"DROP SILENT GRAPH {ox.NamedNode(vocabulary_graph(vocab_id))}")
+            self.store.update(" ;\n".join(steps), graphs=[vocabulary_graph(vocab_id), CATALOG_GRAPH])
+            fixed.append(f"{vocab_id}: unfinished load {version.value} dropped")
+        return fixed
+
+    # --- versions -------------------------------------------------------------------------------
+
+    def versions(self, vocab_id: str) -> list[VersionInfo]:
+        versions = self.catalog.versions(vocabulary_id(vocab_id))
+        if not versions and not self.store.has_graph(vocabulary_graph(vocab_id)):
+            raise NotFoundError(f"no vocabulary {vocab_id!r}; GET /vocabularies lists them")
+        return versions
+
+    def rollback(self, vocab_id: str, number: int, actor: Actor) -> LoadResult:
+        """Make the content of an earlier version current again, as a new version that says so."""
+        info = self.catalog.version(vocabulary_id(vocab_id), number)
+        data = self.catalog.archived_content(info)
+        source = source_for_upload(f"{vocab_id}-version-{number}.nt", "application/n-triples", data)
+        return self.load([source], actor, vocab_id, force=True, rollback_of=number,
+                         comment=f"rollback to version {number}")
+
+    def content(self, vocab_id: str, number: int | None = None) -> ox.Store:
+        """The content of a version (default: the current one) in an in-memory store."""
+        store = ox.Store()
+        if number is None:
+            graph = vocabulary_graph(vocabulary_id(vocab_id))
+            if not self.store.has_graph(graph):
+                raise NotFoundError(f"no vocabulary {vocab_id!r}")
+            store.bulk_load(self.store.dump_graph(graph, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            info = self.catalog.version(vocabulary_id(vocab_id), number)
+            store.bulk_load(self.catalog.archived_content(info), format=ox.RdfFormat.N_TRIPLES)
+        return store
+
+    def export(self, vocab_id: str, rdf_format: ox.RdfFormat, number: int | None = None) -> bytes:
+        if number is None:
+            graph = vocabulary_graph(vocabulary_id(vocab_id))
+            if not self.store.has_graph(graph):
+                raise NotFoundError(f"no vocabulary {vocab_id!r}")
+            return self.store.dump_graph(graph, rdf_format)
+        return self.content(vocab_id, number).dump(format=rdf_format, from_graph=ox.DefaultGraph())
+
+    def diff(self, vocab_id: str, old: int | None = None, new: int | None = None) -> dict:
+        """What changed from version ``old`` to ``new`` (default: the current version and the one before)."""
+        versions = [v for v in self.versions(vocab_id) if v.archive]
+        if not versions:
+            raise NotFoundError(f"vocabulary {vocab_id} has no archived versions to compare")
+        current = next((v.number for v in versions if v.status == "current"), versions[0].number)
+        new = current if new is None else new
+        if old is None:
+            earlier = [v.number for v in versions if v.number < new]
+            if not earlier:
+                raise InputError(f"version {new} of {vocab_id} has no earlier version to compare with")
+            old = max(earlier)
+        dataset = self.content(vocab_id, new)
+        dataset.bulk_load(self.catalog.archived_content(self.catalog.version(vocab_id, old)),
+                          format=ox.RdfFormat.N_TRIPLES, to_graph=PREVIOUS_GRAPH)
+        return {"vocabulary": vocab_id, "from": old, "to": new, **diff_dataset(dataset)}
+
+    def changes_since(self, vocab_id: str, since: str) -> dict:
+        """The diff from the version current at ``since`` (a version number or an ISO date) to now."""
+        versions = [v for v in self.versions(vocab_id) if v.archive]
+        if since.isdigit():
+            return self.diff(vocab_id, int(since))
+        try:
+            moment = datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise InputError(f"since={since!r}: give a version number or an ISO date (2026-11-01)") from exc
+        before = [v for v in versions if _aware(datetime.fromisoformat(v.time)) <= _aware(moment)]
+        if not before:
+            raise InputError(f"vocabulary {vocab_id} had no version on {since}")
+        return self.diff(vocab_id, max(v.number for v in before))
+
+
+def diff_dataset(dataset: ox.Store) -> dict:
+    """Run the diff queries over old (named graph) and new (default graph) content."""
+    out = {}
+    for name in DIFF_QUERIES:
+        result = dataset.query(query_text(f"curation/diff-{name}"))
+        names = [v.value for v in result.variables]
+        out[name] = [{n: row[n].value for n in names if row[n] is not None} for row in result]
+    return out
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _summarise(dataset: ox.Store) -> Summary:
+    row = next(iter(dataset.query(query_text("curation/summary-concepts"))))
+    languages = {r["lang"].value or "(none)": {"prefLabels": int(r["prefLabels"].value), "labels": int(r["labels"].value)}
+                 for r in dataset.query(query_text("curation/summary-languages"))}
+    triples = sum(1 for _ in dataset.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return Summary(triples, int(row["concepts"].value), int(row["added"].value), int(row["changedConcepts"].value),
+                   int(row["removed"].value), languages)
+
+
+def _replacement(dataset: ox.Store, graph: str) -> list[str]:
+    """Update steps that turn the stored graph (the named graph ``previous`` of the dataset) into the
+    candidate: triples with blank nodes replaced whole, the others removed and added one by one."""
+    target = ox.NamedNode(graph)
+    steps = [update_text("drop-blank-triples", graph=target)]
+    for name, verb in (("delta-removed", "DELETE DATA"), ("delta-added", "INSERT DATA")):
+        triples = [ox.Triple(r["s"], r["p"], r["o"]) for r in dataset.query(query_text(f"curation/{name}"))]
+        if triples:
+            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            steps.append(f"{verb} {{ GRAPH {target} {{\n{data}}} }}")
+    return steps
+
+
+class _Background(threading.Thread):
+    """Run a function in a thread and re-raise its exception on ``join``."""
+
+    def __init__(self, func: Callable[[], object]) -> None:
+        super().__init__(daemon=True)
+        self._func = func
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._func()
+        except BaseException as exc:  # noqa: BLE001 - handed to the joining thread
+            self._error = exc
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self._error is not None:
+            raise self._error

@@ -1,0 +1,167 @@
+"""The quality gate: SKOS integrity and qSKOS-class checks, each one SPARQL file in ``queries/quality/``.
+
+A check is a SELECT whose header names its stable id, severity (error blocks a load unless forced;
+warning is reported), title, description and a message template filled from the result's variables.
+Curators read and extend the checks by editing those files. They run over a *check dataset*: the
+candidate content in the default graph and the current version as the named graph
+``urn:kmgraph:previous`` (so that removed concepts can be found).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from ..namespaces import BASE
+from ..queries import read_header
+from ..resources import QUERIES_DIR
+
+QUALITY_DIR = QUERIES_DIR / "quality"
+PREVIOUS_GRAPH = ox.NamedNode("urn:kmgraph:previous")
+SEVERITIES = ("error", "warning")
+CHECK_BASE = BASE + "quality/"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: str
+    title: str
+    description: str
+    message: str
+    text: str
+    file: str
+
+    def run(self, dataset: ox.Store) -> list["Finding"]:
+        results = dataset.query(self.text)
+        names = [v.value for v in results.variables]
+        findings = []
+        for solution in results:
+            values = {n: _display(solution[n]) for n in names if solution[n] is not None}
+            concept = values.pop("concept", "")
+            findings.append(Finding(self.id, self.severity, concept, _fill(self.message, values)))
+        return findings
+
+
+def _display(term) -> str:
+    if isinstance(term, ox.Literal):
+        return f"\"{term.value}\"@{term.language}" if term.language else term.value
+    return term.value
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return template.format_map(_Missing(values))
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str
+    concept: str
+    message: str
+
+
+@dataclass
+class GateReport:
+    findings: list[Finding] = field(default_factory=list)
+    forced: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def passed(self) -> bool:
+        return self.errors == 0
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(f.check for f in self.findings))
+
+    def to_dict(self) -> dict:
+        return {"passed": self.passed, "forced": self.forced, "errors": self.errors, "warnings": self.warnings,
+                "counts": self.counts(), "findings": [asdict(f) for f in self.findings]}
+
+
+@lru_cache(maxsize=1)
+def checks() -> tuple[Check, ...]:
+    found = []
+    for path in sorted(QUALITY_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        meta = read_header(path.stem, text)
+        if meta.get("severity") not in SEVERITIES or not meta.get("id"):
+            raise ValueError(f"{path}: a quality check needs an id and a severity ({', '.join(SEVERITIES)})")
+        found.append(Check(meta["id"], meta["severity"], meta.get("title", meta["id"]),
+                           " ".join(str(meta.get("description", "")).split()), meta.get("message", meta["id"]),
+                           text, f"queries/quality/{path.name}"))
+    return tuple(found)
+
+
+def run_gate(dataset: ox.Store) -> GateReport:
+    """Run every check over a check dataset (candidate in the default graph, current version named)."""
+    findings: list[Finding] = []
+    for check in checks():
+        findings += check.run(dataset)
+    findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.check, f.concept))
+    return GateReport(findings)
+
+
+def render_text(report: GateReport, limit_per_check: int = 20) -> str:
+    lines, shown = [], Counter()
+    for f in report.findings:
+        shown[f.check] += 1
+        if shown[f.check] <= limit_per_check:
+            lines.append(f"{f.severity:7} {f.check:38} {f.concept}  {f.message}")
+        elif shown[f.check] == limit_per_check + 1:
+            lines.append(f"{'':7} {f.check:38} ... {report.counts()[f.check] - limit_per_check} more")
+    verdict = "passed" if report.passed else ("FORCED despite errors" if report.forced else "FAILED")
+    lines.append(f"quality gate {verdict}: {report.errors} errors, {report.warnings} warnings")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: GateReport) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_turtle(report: GateReport) -> str:
+    """The report as a SHACL validation report, each finding a result whose source is the check."""
+    sh = "http://www.w3.org/ns/shacl#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    root = ox.BlankNode()
+    triples = [ox.Triple(root, rdf_type, ox.NamedNode(sh + "ValidationReport")),
+               ox.Triple(root, ox.NamedNode(sh + "conforms"), ox.Literal(report.passed))]
+    for f in report.findings:
+        node = ox.BlankNode()
+        triples += [
+            ox.Triple(root, ox.NamedNode(sh + "result"), node),
+            ox.Triple(node, rdf_type, ox.NamedNode(sh + "ValidationResult")),
+            ox.Triple(node, ox.NamedNode(sh + "resultSeverity"),
+                      ox.NamedNode(sh + ("Violation" if f.severity == "error" else "Warning"))),
+            ox.Triple(node, ox.NamedNode(sh + "sourceShape"), ox.NamedNode(CHECK_BASE + f.check)),
+            ox.Triple(node, ox.NamedNode(sh + "resultMessage"), ox.Literal(f.message, language="en")),
+        ]
+        if f.concept:
+            focus = ox.NamedNode(f.concept) if ":" in f.concept else ox.Literal(f.concept)
+            triples.append(ox.Triple(node, ox.NamedNode(sh + "focusNode"), focus))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"sh": sh}).decode("utf-8")
+
+
+RENDERERS = {"text": render_text, "json": render_json, "turtle": render_turtle}
+
+
+def describe_checks() -> list[dict]:
+    return [{"id": c.id, "severity": c.severity, "title": c.title, "description": c.description, "file": c.file}
+            for c in checks()]
+

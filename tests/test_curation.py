@@ -1,0 +1,323 @@
+"""Curator workflow: the quality gate, loads as versions, diff, rollback, spreadsheets, SSSOM, HTTP."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from kmgraph.api import create_app
+from kmgraph.cli import main
+from kmgraph.config import Settings
+from kmgraph.curation import Curator, checks, source_for_path, source_for_upload
+from kmgraph.curation.mappings import export_mappings, import_mappings
+from kmgraph.records.service import Actor
+from kmgraph.services import build_services
+from kmgraph.store import EmbeddedStore
+from kmgraph.vocab.sssom import read_sssom
+
+from .conftest import REPO, SHARED
+
+SDG_KOS = SHARED / "data/sdg/sdg-kos-goals-targets-indicators.ttl"
+CURATOR = Actor("alice", "curator")
+PREFIXES = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix ex: <https://example.org/v/> .
+"""
+GOOD = PREFIXES + """
+ex:scheme a skos:ConceptScheme ; skos:prefLabel "Example"@en .
+ex:a a skos:Concept ; skos:inScheme ex:scheme ; skos:topConceptOf ex:scheme ; skos:notation "EX-A" ;
+  skos:prefLabel "Alpha"@en , "Alpha"@fr ; skos:definition "First."@en ; dcterms:source "test" .
+ex:b a skos:Concept ; skos:inScheme ex:scheme ; skos:broader ex:a ; skos:notation "EX-B" ;
+  skos:prefLabel "Beta"@en , "Bêta"@fr ; skos:definition "Second."@en ; dcterms:source "test" ;
+  skos:relatedMatch <http://metadata.un.org/sdg/15> .
+ex:c a skos:Concept ; skos:inScheme ex:scheme ; skos:broader ex:a ; skos:notation "EX-C" ;
+  skos:prefLabel "Gamma"@en , "Gamma"@fr ; skos:definition "Third."@en ; dcterms:source "test" .
+"""
+# One file that breaks every check, each on its own concept.
+BAD = PREFIXES + """
+ex:scheme a skos:ConceptScheme ; skos:prefLabel "Bad"@en ; skos:hasTopConcept ex:top .
+ex:top a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Top"@en ; skos:definition "d"@en ;
+  skos:broader ex:s13 ; dcterms:source "t" .
+ex:s13 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Same"@en ; skos:altLabel "Same"@en ; dcterms:source "t" .
+ex:s14 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "One"@en , "Two"@en ; skos:broader ex:top ; dcterms:source "t" .
+ex:s27 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Rel"@en ; skos:broader ex:top ; skos:related ex:top ; dcterms:source "t" .
+ex:s46 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Map"@en ; skos:broader ex:top ;
+  skos:exactMatch <https://example.org/o/1> ; skos:relatedMatch <https://example.org/o/1> ; dcterms:source "t" .
+ex:orphan a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Orphan"@en ; dcterms:source "t" .
+ex:loose a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Loose"@en ; skos:broader ex:cycle1 ; dcterms:source "t" .
+ex:cycle1 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Cycle one"@en ; skos:broader ex:cycle2 ; dcterms:source "t" .
+ex:cycle2 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Cycle two"@en ; skos:broader ex:cycle1 ; dcterms:source "t" .
+ex:nolabel a skos:Concept ; skos:inScheme ex:scheme ; skos:broader ex:top ; dcterms:source "t" .
+ex:empty a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel " "@en ; skos:broader ex:top ; dcterms:source "t" .
+ex:french a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Français"@fr ; skos:broader ex:top ; dcterms:source "t" .
+ex:plain a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Plain" ; skos:broader ex:top ; dcterms:source "t" .
+ex:badtag a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Bad tag"@english ; skos:broader ex:top ; dcterms:source "t" .
+ex:redundant a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Redundant"@en ; skos:broader ex:s14 , ex:top ; dcterms:source "t" .
+ex:oneway a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "One way"@en ; skos:broader ex:top ; skos:related ex:s14 ; dcterms:source "t" .
+ex:overlap a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "top"@en ; skos:broader ex:top ; dcterms:source "t" .
+ex:noscheme a skos:Concept ; skos:prefLabel "No scheme"@en ; skos:broader ex:top ; dcterms:source "t" .
+<urn:example:urn> a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "URN"@en ; skos:broader ex:top ; dcterms:source "t" .
+ex:zwsp a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Zero\u200bwidth"@en ; skos:broader ex:top ; dcterms:source "t" .
+ex:spaces a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Spaces "@en ; skos:broader ex:top ; dcterms:source "t" .
+ex:dup1 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Dup one"@en ; skos:notation "D-1" ; skos:broader ex:top ; dcterms:source "t" .
+ex:dup2 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Dup two"@en ; skos:notation "D-1" ; skos:broader ex:top ; dcterms:source "t" .
+ex:old a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Old"@en ; owl:deprecated true ; skos:broader ex:top ; dcterms:source "t" .
+ex:nosource a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "No source"@en ; skos:broader ex:top .
+"""
+EXPECTED = {
+    "skos-s13-disjoint-labels": "https://example.org/v/s13",
+    "skos-s14-one-preflabel-per-language": "https://example.org/v/s14",
+    "skos-s27-related-broader-clash": "https://example.org/v/s27",
+    "skos-s46-exact-match-clash": "https://example.org/v/s46",
+    "orphan-concepts": "https://example.org/v/orphan",
+    "disconnected-clusters": "https://example.org/v/loose",
+    "cyclic-hierarchy": "https://example.org/v/cycle1",
+    "missing-labels": "https://example.org/v/nolabel",
+    "empty-labels": "https://example.org/v/empty",
+    "incomplete-language-coverage": "https://example.org/v/french",
+    "omitted-language-tags": "https://example.org/v/plain",
+    "invalid-language-tags": "https://example.org/v/badtag",
+    "undocumented-concepts": "https://example.org/v/s13",
+    "top-concept-having-broader": "https://example.org/v/top",
+    "hierarchical-redundancy": "https://example.org/v/redundant",
+    "unidirectional-related": "https://example.org/v/oneway",
+    "overlapping-labels": "https://example.org/v/overlap",
+    "concepts-not-in-scheme": "https://example.org/v/noscheme",
+    "http-iri-scheme-violation": "urn:example:urn",
+    "unprintable-characters": "https://example.org/v/zwsp",
+    "surrounding-whitespace": "https://example.org/v/spaces",
+    "ambiguous-notations": "https://example.org/v/dup1",
+    "deprecated-without-replacement": "https://example.org/v/old",
+    "missing-source": "https://example.org/v/nosource",
+}
+
+
+def upload(name: str, text: str):
+    return source_for_upload(name, "text/turtle", text.encode("utf-8"))
+
+
+@pytest.fixture
+def curator() -> Curator:
+    return Curator(EmbeddedStore(None, query_workers=0), None)
+
+
+def test_every_check_fires_on_its_own_defect(curator):
+    report = curator.check([upload("bad.ttl", BAD)], "bad").report
+    found = {(f.check, f.concept) for f in report.findings}
+    for check_id, concept in EXPECTED.items():
+        assert (check_id, concept) in found, check_id
+    assert not report.passed
+
+
+def test_every_check_has_a_documented_meaning_and_a_test():
+    ids = {c.id for c in checks()}
+    assert ids == set(EXPECTED) | {"removed-concepts"}
+    for c in checks():
+        assert c.title and len(c.description) > 40 and c.severity in ("error", "warning"), c.id
+
+
+def test_clean_vocabulary_passes(curator):
+    report = curator.check([upload("good.ttl", GOOD)], "good").report
+    assert report.findings == []
+
+
+def test_sdg_kos_as_a_curator_loads_it(tmp_path):
+    """The official UN SDG KOS: the gate reports its real defects (and blocks the load)."""
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", str(SDG_KOS), "--vocab", "sdg-kos", "--format", "json",
+                                  "--store", str(tmp_path / "none")])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    errors = {(f["concept"], f["message"]) for f in report["findings"] if f["severity"] == "error"}
+    # Target 12.3 has two preferred labels in each of its three languages; two indicators too.
+    assert ("http://metadata.un.org/sdg/12.3", "2 preferred labels in language en") in errors
+    assert ("http://metadata.un.org/sdg/C200304", "3 preferred labels in language fr") in errors
+    assert {f["check"] for f in report["findings"] if f["severity"] == "error"} == {"skos-s14-one-preflabel-per-language"}
+    counts = report["counts"]
+    assert counts["surrounding-whitespace"] >= 20  # French and Spanish labels ending in a space
+    assert counts["missing-source"] == 418  # the KOS does not use dcterms:source
+    assert "missing-labels" not in counts and "cyclic-hierarchy" not in counts
+    load = runner.invoke(main, ["load", str(SDG_KOS), "--vocab", "sdg-kos", "--store", str(tmp_path / "store")])
+    assert load.exit_code == 1 and "rejected" in load.output
+    versions = runner.invoke(main, ["versions", "sdg-kos", "--json", "--store", str(tmp_path / "store")])
+    assert [v["status"] for v in json.loads(versions.output)] == ["rejected"]
+
+
+def test_versions_removal_deprecation_diff_rollback(curator):
+    first = curator.load([upload("v1.ttl", GOOD)], CURATOR, "ex")
+    assert (first.version, first.status, first.summary.added) == (1, "current", 3)
+    removed = GOOD.split("ex:c a skos:Concept")[0]
+    second = curator.load([upload("v2.ttl", removed)], CURATOR, "ex")
+    assert second.status == "rejected" and second.report.counts() == {"removed-concepts": 1}
+    assert "deprecate it" in second.report.findings[0].message
+    assert _labels(curator, "ex") == {"Alpha", "Beta", "Gamma"}  # the current version is untouched
+    deprecated = (GOOD.replace('skos:prefLabel "Beta"@en', 'skos:prefLabel "Beta prime"@en')
+                  .replace('"Third."@en ;', '"Third."@en ; owl:deprecated true ; dcterms:isReplacedBy ex:b ;')
+                  .replace("ex:c a skos:Concept ; skos:inScheme ex:scheme ; skos:broader ex:a",
+                           "ex:c a skos:Concept ; skos:inScheme ex:scheme ; skos:broader ex:b")
+                  .replace("skos:relatedMatch <http://metadata.un.org/sdg/15>", "skos:closeMatch <http://metadata.un.org/sdg/15>"))
+    third = curator.load([upload("v3.ttl", deprecated)], CURATOR, "ex")
+    assert (third.version, third.status, third.summary.changed) == (3, "current", 2)
+    changes = curator.diff("ex")
+    assert (changes["from"], changes["to"]) == (1, 3)
+    assert {"change": "deprecated", "concept": "https://example.org/v/c", "label": "Gamma",
+            "replacement": "https://example.org/v/b"} in changes["concepts"]
+    assert {"concept": "https://example.org/v/b", "property": "prefLabel", "lang": "en", "old": "Beta",
+            "new": "Beta prime"} in changes["labels"]
+    assert {(h["change"], h["broader"]) for h in changes["hierarchy"]} == {
+        ("broader added", "https://example.org/v/b"), ("broader removed", "https://example.org/v/a")}
+    assert {(m["change"], m["relation"]) for m in changes["mappings"]} == {("added", "closeMatch"), ("removed", "relatedMatch")}
+    rolled = curator.rollback("ex", 1, CURATOR)
+    assert (rolled.version, rolled.status) == (4, "current")
+    assert _labels(curator, "ex") == {"Alpha", "Beta", "Gamma"}
+    history = curator.versions("ex")
+    assert [(v.number, v.status) for v in history] == [(4, "current"), (3, "superseded"), (2, "rejected"), (1, "superseded")]
+    assert history[0].rollback_of == 1 and history[0].agent == "alice" and len(history[0].checksums) == 64
+    assert curator.changes_since("ex", "1")["concepts"] == []
+
+
+def test_forced_load_is_recorded(curator):
+    curator.load([upload("v1.ttl", GOOD)], CURATOR, "ex")
+    result = curator.load([upload("v2.ttl", GOOD.split("ex:c a skos:Concept")[0])], CURATOR, "ex", force=True)
+    assert result.status == "current" and result.report.forced
+    assert curator.versions("ex")[0].forced and _labels(curator, "ex") == {"Alpha", "Beta"}
+
+
+def test_blank_node_content_is_replaced_whole(curator):
+    with_axiom = GOOD + "[] a owl:Axiom ; owl:annotatedSource ex:b ; dcterms:source \"one\" .\n"
+    curator.load([upload("v1.ttl", with_axiom)], CURATOR, "ex")
+    curator.load([upload("v2.ttl", with_axiom.replace('"one"', '"two"'))], CURATOR, "ex")
+    rows = list(curator.store.query("SELECT ?s WHERE { ?a <http://purl.org/dc/terms/source> ?s FILTER(isBlank(?a)) }"))
+    assert [r["s"].value for r in rows] == ["two"]
+
+
+def test_spreadsheet_templates_load(curator):
+    for name in ("template.csv", "template.xlsx"):
+        result = curator.load([source_for_path(REPO / "examples/vocabularies" / name)], CURATOR, "wetlands",
+                              base="https://example.org/wetlands/")
+        assert result.status == "current" and result.report.errors == 0, result.report.findings
+        assert result.summary.concepts == 3 and result.summary.languages["fr"]["prefLabels"] == 4
+    rows = list(curator.store.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?b WHERE { "
+        "<https://example.org/wetlands/WET-02> skos:broader ?b ; skos:inScheme <https://example.org/wetlands/scheme> }"))
+    assert [r["b"].value for r in rows] == ["https://example.org/wetlands/WET-01"]
+
+
+def test_bad_spreadsheet_names_line_and_column(curator):
+    bad = "type,notation,prefLabel@en,broader\nConceptScheme,S,Scheme,\nConcept,A,Alpha,NOPE\n"
+    with pytest.raises(Exception) as info:
+        curator.load([source_for_upload("bad.csv", "text/csv", bad.encode())], CURATOR, "bad")
+    assert "bad.csv, line 3, column broader" in str(info.value)
+    assert curator.catalog.vocabularies() == {}
+
+
+def test_malformed_file_exits_2_with_position_and_no_version(tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text(PREFIXES + 'ex:a a skos:Concept ;\n  skos:prefLabel "x .\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["load", str(bad), "--vocab", "broken", "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "broken.ttl" in result.output and "line 6" in result.output and "Traceback" not in result.output
+    listing = CliRunner().invoke(main, ["versions", "broken", "--store", str(tmp_path / "s")])
+    assert listing.exit_code == 2 and "no vocabulary" in listing.output
+
+
+def test_sssom_import_export_round_trip(curator, tmp_path):
+    source = REPO / "ontology/mappings/gbf-crosswalks.sssom.tsv"
+    result = import_mappings(curator, source, CURATOR, "xw")
+    assert result.status == "current"
+    out = tmp_path / "out.sssom.tsv"
+    assert export_mappings(curator, "xw", out) == 121
+    key = lambda r: (r["subject_id"], r["predicate_id"], r["object_id"], r["mapping_justification"], r.get("source", ""))
+    assert {key(r) for r in read_sssom(out).rows} == {key(r) for r in read_sssom(source).rows}
+
+
+def test_http_vocabulary_workflow(tmp_path):
+    store = EmbeddedStore(None, query_workers=0)
+    services = build_services(store)
+    settings = dataclasses.replace(Settings.load(store=tmp_path / "s"), admin_token="curator-secret")
+    client = TestClient(create_app(settings, store, services))
+    auth = {"authorization": "Bearer curator-secret", "content-type": "text/turtle"}
+    assert client.put("/vocabularies/ex", content=GOOD, headers={"content-type": "text/turtle"}).status_code == 401
+    wrong = client.put("/vocabularies/ex", content=GOOD, headers={**auth, "authorization": "Bearer nope"})
+    assert wrong.status_code == 403 and wrong.headers["content-type"] == "application/problem+json"
+    assert client.put("/vocabularies/ex", content=GOOD, headers=auth).status_code == 201
+    assert client.put("/vocabularies/ex", content=GOOD, headers=auth).status_code == 200
+    rejected = client.put("/vocabularies/ex", content=GOOD.split("ex:c a skos:Concept")[0], headers=auth)
+    assert rejected.status_code == 422 and rejected.json()["gate"]["counts"] == {"removed-concepts": 1}
+    dry = client.put("/vocabularies/ex?dry_run=true", content=BAD, headers=auth)
+    assert dry.status_code == 200 and dry.json()["gate"]["errors"] > 10
+    malformed = client.put("/vocabularies/ex", content=b"@prefix x: <http://a/> .\nx:a x:b .", headers=auth)
+    assert malformed.status_code == 400 and "line 2" in malformed.json()["detail"]
+    profile = client.get("/vocabularies/ex").json()
+    assert profile["concepts"] == 3 and profile["languages"]["fr"]["coverage"] == 1.0
+    assert profile["current_version"]["number"] == 2
+    statuses = [v["status"] for v in client.get("/vocabularies/ex/versions").json()]
+    assert statuses == ["rejected", "current", "superseded"]
+    assert client.get("/vocabularies/ex/changes", params={"since": "1"}).json()["concepts"] == []
+    exported = client.get("/vocabularies/ex/export", params={"format": "ntriples"})
+    assert exported.status_code == 200 and b"<https://example.org/v/c>" in exported.content
+    assert client.get("/vocabularies/nope").status_code == 404
+    assert client.get("/vocabularies/nope/versions").status_code == 404
+    assert client.post("/vocabularies/ex/rollback?version=1", headers=auth).json()["version"] == 4
+    assert any(c["id"] == "removed-concepts" for c in client.get("/vocabularies/checks").json())
+
+
+@pytest.mark.slow
+def test_check_reason_reports_inconsistency(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://w3id.org/kmgraph/id/indicator/A.1> a "
+                      "<https://w3id.org/kmgraph/ontology#BinaryIndicator> .\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(broken), "--vocab", "gbf-indicators", "--reason",
+                                       "--store", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "owl-inconsistent" in result.output
+
+
+@pytest.mark.slow
+def test_killed_load_leaves_previous_version(tmp_path):
+    """kill -9 a loading process: the store opens, the previous version is intact, nothing half-made."""
+    big = tmp_path / "big.ttl"
+    lines = [PREFIXES, 'ex:scheme a skos:ConceptScheme ; skos:prefLabel "Big"@en .']
+    for i in range(60000):
+        lines.append(f'ex:c{i} a skos:Concept ; skos:inScheme ex:scheme ; skos:topConceptOf ex:scheme ; '
+                     f'skos:prefLabel "c {i}"@en ; skos:definition "d"@en ; dcterms:source "t" .')
+    big.write_text("\n".join(lines), encoding="utf-8")
+    store_dir = tmp_path / "store"
+    with EmbeddedStore(store_dir, query_workers=0) as s:
+        build_services(s).curator.load([upload("v1.ttl", GOOD)], CURATOR, "ex")
+    kmgraph = Path(sys.executable).parent / "kmgraph"
+    for vocab, delay in (("fresh", 0.8), ("fresh", 1.6), ("ex", 0.8), ("ex", 1.6)):
+        proc = subprocess.Popen([str(kmgraph), "load", str(big), "--vocab", vocab, "--force", "--store", str(store_dir)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with EmbeddedStore(store_dir, query_workers=0) as s:
+            curator = build_services(s).curator  # recovers unfinished loads
+            statuses = [v.status for v in curator.catalog.versions(vocab)]
+            labels = _labels(curator, vocab)
+            assert "loading" not in statuses
+            if "current" in statuses:
+                assert len(labels) in (3, 60000) if vocab == "ex" else len(labels) == 60000
+            else:
+                assert labels == set()
+            if vocab == "ex":
+                assert labels == {"Alpha", "Beta", "Gamma"} or len(labels) == 60000
+
+
+def _labels(curator: Curator, vocab: str) -> set[str]:
+    graph = ox.NamedNode(f"https://w3id.org/kmgraph/graph/vocab/{vocab}")
+    rows = curator.store.query("SELECT ?g ?l WHERE { GRAPH ?g { ?c a <http://www.w3.org/2004/02/skos/core#Concept> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
+                               "FILTER(LANG(?l) = 'en') } }", bindings={"g": graph})
+    return {r["l"].value for r in rows}
