@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from . import bench_retrieval, bench_sparql, bench_validation
+from . import bench_retrieval, bench_sparql, bench_validation, bench_vocab_load
 from .harness import OUT, machine
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -18,16 +18,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from bench/out/*.json")
     args = parser.parse_args(argv)
     if args.report_only:
-        sparql, validation, retrieval = (json.loads((OUT / f"{n}.json").read_text())
-                                         for n in ("sparql", "validation", "retrieval"))
+        sparql, validation, retrieval, vocab = (json.loads((OUT / f"{n}.json").read_text())
+                                                for n in ("sparql", "validation", "retrieval", "vocab_load"))
     elif args.quick:
         sparql = bench_sparql.main(["--records", "5000", "--repeats", "10", "--budget", "5", "--rdflib-budget", "15"])
         validation = bench_validation.main(["--batch", "2000", "--naive", "2", "--single", "100"])
         retrieval = bench_retrieval.main(["--records", "10000", "--queries", "200"])
+        vocab = bench_vocab_load.main(["--concepts", "10000", "--repeats", "1"])
     else:
         sparql = bench_sparql.main([])
         validation = bench_validation.main([])
         retrieval = bench_retrieval.main([])
+        vocab = bench_vocab_load.main([])
     lines = [
         "# Benchmark results", "",
         f"Produced by `make {'bench-quick' if args.quick else 'bench'}`; every figure is measured in the same run "
@@ -45,6 +47,9 @@ def main(argv: list[str] | None = None) -> None:
         f"naive pySHACL {validation['naive_pyshacl_records_per_second']} records/s | {validation['speedup_batch']}x | >= 2000/s |",
         f"| Record search with facets, {retrieval['records']} records (p95) | {retrieval['search_with_facets_p95_ms']} ms | "
         f"SPARQL facet query {retrieval['sparql_facets_baseline_p50_ms']} ms (p50) | {retrieval['speedup_vs_sparql_facets']}x | <= 50 ms |",
+        f"| Vocabulary gate + versioned load, {vocab['triples']} triples | {vocab['kmgraph_seconds']} s, "
+        f"{vocab['kmgraph_peak_rss_mb']} MB peak | plain pyoxigraph bulk load {vocab['baseline_seconds']} s, "
+        f"{vocab['baseline_peak_rss_mb']} MB | {vocab['time_ratio']}x time, {vocab['memory_ratio']}x memory | <= 2x time |",
         f"| Concept autocomplete (p95) | {retrieval['autocomplete_p95_ms']} ms | | | <= 20 ms |",
         "", "Per-query figures: `bench/out/*.json`.", "",
     ]

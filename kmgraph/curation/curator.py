@@ -240,7 +240,7 @@ def _summarise(dataset: ox.Store) -> Summary:
     row = next(iter(dataset.query(query_text("curation/summary-concepts"))))
     languages = {r["lang"].value or "(none)": {"prefLabels": int(r["prefLabels"].value), "labels": int(r["labels"].value)}
                  for r in dataset.query(query_text("curation/summary-languages"))}
-    triples = sum(1 for _ in dataset.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    triples = int(next(iter(dataset.query(query_text("system/triple-count"))))["n"].value)
     return Summary(triples, int(row["concepts"].value), int(row["added"].value), int(row["changedConcepts"].value),
                    int(row["removed"].value), languages)
 

@@ -111,9 +111,7 @@ def checks() -> tuple[Check, ...]:
 
 def run_gate(dataset: ox.Store) -> GateReport:
     """Run every check over a check dataset (candidate in the default graph, current version named)."""
-    findings: list[Finding] = []
-    for check in checks():
-        findings += check.run(dataset)
+    findings = [f for check in checks() for f in check.run(dataset)]
     findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.check, f.concept))
     return GateReport(findings)
 
