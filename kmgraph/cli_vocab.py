@@ -13,7 +13,7 @@ import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .cli import err_console, main, out_console, reports_errors, store_option
+from .cli import _vocabulary_store, err_console, main, out_console, reports_errors, store_option
 from .config import Settings
 from .curation import Curator, source_for_path
 from .curation.gate import RENDERERS, Finding, GateReport
@@ -102,8 +102,6 @@ def check(files: tuple[Path, ...], vocab: str | None, base: str | None, reason: 
 
     Exit 0 clean (warnings allowed), 1 errors found, 2 unreadable input.
     """
-    from .cli import _vocabulary_store
-
     sources = [source_for_path(p) for p in files]
     with _vocabulary_store(Settings.load(store=store)) as backend:
         curator = Curator(backend, None)
@@ -126,7 +124,6 @@ def _reasoner_findings(backend, files: tuple[Path, ...]) -> list[Finding]:
     from .reasoning import reason
 
     graph = Graph()
-    graph.parse(data=backend.dump_graph(None, ox.RdfFormat.N_TRIPLES).decode("utf-8") or "", format="nt")
     for g in backend.graphs():
         if "/graph/vocab/" in g.iri or g.iri.endswith("/graph/ontology"):
             graph.parse(data=backend.dump_graph(g.iri, ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")

@@ -7,6 +7,7 @@ import hmac
 from fastapi import Request
 
 from ..errors import AuthenticationError, PermissionDeniedError
+from ..records.service import Actor
 
 
 def bearer_token(request: Request) -> str | None:
@@ -25,6 +26,12 @@ def principal(request: Request) -> str | None:
     if expected and hmac.compare_digest(token.encode(), expected.encode()):
         return "admin"
     raise PermissionDeniedError("the bearer token given is not valid here")
+
+
+def actor(request: Request, role: str) -> Actor:
+    """Who makes a write, for provenance and history: the token's principal, its role, the client address."""
+    return Actor(name=principal(request) or "anonymous", role=role,
+                 client=request.client.host if request.client else "")
 
 
 def require_curator(request: Request) -> None:

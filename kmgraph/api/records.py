@@ -15,7 +15,7 @@ from ..records.search import SearchParams, search
 from ..records.service import Actor
 from ..validation.inputs import CONTEXT_URL, parse_body
 from ..validation.messages import pick_language
-from .auth import principal, require_admin
+from .auth import actor, require_admin
 from .bodies import read_body
 
 router = APIRouter(tags=["records"])
@@ -36,8 +36,7 @@ class Tags(BaseModel):
 
 def _actor(request: Request) -> Actor:
     require_admin(request)
-    return Actor(name=principal(request) or "anonymous", role="admin",
-                 client=request.client.host if request.client else "")
+    return actor(request, "admin")
 
 
 def _lang(request: Request) -> str:

@@ -10,10 +10,9 @@ from ..curation.gate import describe_checks
 from ..errors import GateRejectedError
 from ..formats import GRAPH_FORMATS, negotiate
 from ..namespaces import vocabulary_graph
-from ..records.service import Actor
 from ..vocab import bundled
 from ..vocab.profile import vocabulary_profile
-from .auth import principal, require_curator
+from .auth import actor, require_curator
 from .bodies import media_type, read_body
 
 router = APIRouter(prefix="/vocabularies", tags=["vocabularies"])
@@ -21,11 +20,6 @@ router = APIRouter(prefix="/vocabularies", tags=["vocabularies"])
 
 def _curator(request: Request):
     return request.app.state.services.curator
-
-
-def _actor(request: Request) -> Actor:
-    return Actor(name=principal(request) or "anonymous", role="curator",
-                 client=request.client.host if request.client else "")
 
 
 @router.get("", summary="Vocabularies in the store: graph, triples, current version")
@@ -62,7 +56,7 @@ async def put_vocabulary(request: Request, response: Response, vocab_id: str,
         result = await run_in_threadpool(curator.check, [source], vocab_id, base=base)
         return result.to_dict()
     existed = request.app.state.store.has_graph(vocabulary_graph(vocab_id))
-    result = await run_in_threadpool(curator.load, [source], _actor(request), vocab_id, force=force, base=base)
+    result = await run_in_threadpool(curator.load, [source], actor(request, "curator"), vocab_id, force=force, base=base)
     if not result.accepted:
         raise GateRejectedError(f"version {result.version} of {vocab_id} failed the quality gate with "
                                 f"{result.report.errors} errors; fix them or load with force=true",
@@ -100,5 +94,5 @@ def export(request: Request, vocab_id: str, format: str | None = Query(None),
 @router.post("/{vocab_id}/rollback", dependencies=[Depends(require_curator)],
              summary="Make an earlier version current again, as a new version (curator token)")
 async def rollback(request: Request, vocab_id: str, version: int = Query(..., ge=1)) -> dict:
-    result = await run_in_threadpool(_curator(request).rollback, vocab_id, version, _actor(request))
+    result = await run_in_threadpool(_curator(request).rollback, vocab_id, version, actor(request, "curator"))
     return result.to_dict()

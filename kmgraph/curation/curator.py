@@ -169,17 +169,11 @@ class Curator:
         return self.load([source], actor, vocab_id, force=True, rollback_of=number,
                          comment=f"rollback to version {number}")
 
-    def content(self, vocab_id: str, number: int | None = None) -> ox.Store:
-        """The content of a version (default: the current one) in an in-memory store."""
+    def archived(self, vocab_id: str, number: int) -> ox.Store:
+        """The archived content of a version in an in-memory store (default graph)."""
         store = ox.Store()
-        if number is None:
-            graph = vocabulary_graph(vocabulary_id(vocab_id))
-            if not self.store.has_graph(graph):
-                raise NotFoundError(f"no vocabulary {vocab_id!r}")
-            store.bulk_load(self.store.dump_graph(graph, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
-        else:
-            info = self.catalog.version(vocabulary_id(vocab_id), number)
-            store.bulk_load(self.catalog.archived_content(info), format=ox.RdfFormat.N_TRIPLES)
+        info = self.catalog.version(vocabulary_id(vocab_id), number)
+        store.bulk_load(self.catalog.archived_content(info), format=ox.RdfFormat.N_TRIPLES)
         return store
 
     def export(self, vocab_id: str, rdf_format: ox.RdfFormat, number: int | None = None) -> bytes:
@@ -188,7 +182,7 @@ class Curator:
             if not self.store.has_graph(graph):
                 raise NotFoundError(f"no vocabulary {vocab_id!r}")
             return self.store.dump_graph(graph, rdf_format)
-        return self.content(vocab_id, number).dump(format=rdf_format, from_graph=ox.DefaultGraph())
+        return self.archived(vocab_id, number).dump(format=rdf_format, from_graph=ox.DefaultGraph())
 
     def diff(self, vocab_id: str, old: int | None = None, new: int | None = None) -> dict:
         """What changed from version ``old`` to ``new`` (default: the current version and the one before)."""
@@ -202,7 +196,7 @@ class Curator:
             if not earlier:
                 raise InputError(f"version {new} of {vocab_id} has no earlier version to compare with")
             old = max(earlier)
-        dataset = self.content(vocab_id, new)
+        dataset = self.archived(vocab_id, new)
         dataset.bulk_load(self.catalog.archived_content(self.catalog.version(vocab_id, old)),
                           format=ox.RdfFormat.N_TRIPLES, to_graph=PREVIOUS_GRAPH)
         return {"vocabulary": vocab_id, "from": old, "to": new, **diff_dataset(dataset)}

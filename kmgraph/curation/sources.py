@@ -16,6 +16,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from ..errors import InputError
+from ..formats import INPUT_RDF
 from ..rdfinput import check_rdf_input
 
 # Media type and pyoxigraph format (None: a spreadsheet) per file extension.
@@ -74,9 +75,6 @@ class Candidate:
     sources: list[SourceFile]
     payloads: list[tuple[Path | bytes, ox.RdfFormat]] = field(default_factory=list)
 
-    def __len__(self) -> int:
-        return len(self.store)
-
     def declared_id(self) -> str | None:
         """The vocabulary id a file declares (``kmo:Vocabulary`` with ``dcterms:identifier``)."""
         for quad in self.store.quads_for_pattern(None, RDF_TYPE, VOCABULARY, ox.DefaultGraph()):
@@ -97,8 +95,6 @@ def source_for_path(path: Path) -> SourceFile:
 
 
 def source_for_upload(name: str, media_type: str, data: bytes) -> SourceFile:
-    from ..formats import INPUT_RDF
-
     media = media_type.split(";")[0].strip().lower()
     if media in INPUT_RDF and media not in MEDIA_TYPES:
         media = next(m for m, (_, fmt) in MEDIA_TYPES.items() if fmt == INPUT_RDF[media])
