@@ -32,7 +32,7 @@ def build_store(path: Path, quads_file: Path) -> None:
     """The kmgraph store: `kmgraph init` plus the catalogue bulk-loaded before the server opens it."""
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "kmgraph.cli", "init", "--store", str(path)], check=True,
+    subprocess.run([sys.executable, "-m", "kmgraph", "init", "--store", str(path)], check=True,
                    capture_output=True)
     store = ox.Store(str(path))
     store.bulk_load(path=str(quads_file), format=ox.RdfFormat.N_QUADS)
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> dict:
 
         ports = {"kmgraph": free_port(), "minimal": free_port(), "rdflib": free_port()}
         procs = {
-            "kmgraph": start([sys.executable, "-m", "kmgraph.cli", "serve", "--port", str(ports["kmgraph"]),
+            "kmgraph": start([sys.executable, "-m", "kmgraph", "serve", "--port", str(ports["kmgraph"]),
                               "--store", str(km_store)], f"http://127.0.0.1:{ports['kmgraph']}/health",
                              env={"KMGRAPH_ADMIN_TOKEN": TOKEN, "KMGRAPH_QUERY_TIMEOUT": "120"},
                              log=work / "kmgraph.log"),

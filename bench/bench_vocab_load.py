@@ -34,10 +34,10 @@ if mode == "baseline":
     extra = {"triples": len(store)}
 else:
     from kmgraph.curation import Curator, source_for_path
-    from kmgraph.records.service import Actor
+    from kmgraph.access import Actor
     from kmgraph.store import EmbeddedStore
     with EmbeddedStore(work / "db", query_workers=0) as store:
-        result = Curator(store, work / "versions").load([source_for_path(file)], Actor("bench", "curator"), "big")
+        result = Curator(store, work / "versions").load([source_for_path(file)], Actor.of_role("bench", "curator"), "big")
         extra = {"status": result.status, "errors": result.report.errors, "warnings": result.report.warnings,
                  "triples": result.summary.triples}
 seconds = time.perf_counter() - t0

@@ -408,8 +408,4 @@ def _print_table(body: bytes) -> None:
     err_console.print(f"{len(data['results']['bindings'])} rows")
 
 
-if __name__ == "__main__":
-    main()
-
-
-from . import cli_vocab  # noqa: E402,F401  (registers the curator commands on main)
+from . import cli_admin, cli_vocab  # noqa: E402,F401  (register their commands on main)

@@ -13,13 +13,13 @@ import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .access import Actor, AuditLog, audited
 from .cli import _vocabulary_store, err_console, main, out_console, reports_errors, store_option
 from .config import Settings
 from .curation import Curator, source_for_path
 from .curation.gate import RENDERERS, Finding, GateReport
 from .curation.mappings import export_mappings, import_mappings
 from .formats import GRAPH_FORMATS
-from .records.service import Actor
 from .services import build_services
 from .store import open_store
 
@@ -27,7 +27,12 @@ from .store import open_store
 def _actor() -> Actor:
     import getpass
 
-    return Actor(name=getpass.getuser(), role="curator", client="kmgraph CLI")
+    return Actor.of_role(getpass.getuser(), "curator", "kmgraph CLI")
+
+
+def _audited(settings: Settings, action: str, target: str = ""):
+    """The CLI's writes go to the same audit log as the service's."""
+    return audited(AuditLog(settings.audit_path), _actor(), action, target)
 
 
 def _curator(backend) -> Curator:
@@ -79,9 +84,10 @@ def load(files: tuple[Path, ...], vocab: str | None, force: bool, base: str | No
         groups = [list(files)] if vocab else [[f] for f in files]
         for group in groups:
             bar, advance = _progress(group)
-            with bar:
+            with bar, _audited(settings, "cli load", " ".join(map(str, group))) as outcome:
                 result = curator.load([source_for_path(p) for p in group], _actor(), vocab, force=force, base=base,
                                       progress=advance)
+                outcome.status = 200 if result.accepted else 422
             click.echo(RENDERERS[fmt](result.report), nl=False)
             _print_summary(result)
             rejected |= not result.accepted
@@ -193,7 +199,8 @@ def diff(vocab: str, old: int | None, new: int | None, as_json: bool, store: Pat
 @reports_errors
 def rollback(vocab: str, version: int, store: Path | None) -> None:
     """Make the content of an earlier version current again (recorded as a new version)."""
-    with open_store(Settings.load(store=store), query_workers=0) as backend:
+    settings = Settings.load(store=store)
+    with open_store(settings, query_workers=0) as backend, _audited(settings, "cli rollback", f"{vocab} {version}"):
         result = _curator(backend).rollback(vocab, version, _actor())
     _print_summary(result)
 
@@ -229,8 +236,10 @@ def mappings() -> None:
 @reports_errors
 def mappings_import(file: Path, vocab: str | None, force: bool, store: Path | None) -> None:
     """Import an SSSOM/TSV mapping set (justification, author, confidence kept on each mapping)."""
-    with open_store(Settings.load(store=store), query_workers=0) as backend:
+    settings = Settings.load(store=store)
+    with open_store(settings, query_workers=0) as backend, _audited(settings, "cli mappings import", str(file)) as outcome:
         result = import_mappings(_curator(backend), file, _actor(), vocab, force=force)
+        outcome.status = 200 if result.accepted else 422
     click.echo(RENDERERS["text"](result.report), nl=False)
     _print_summary(result)
     sys.exit(0 if result.accepted else 1)

@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import ConfigError
 
 ENV_PREFIX = "KMGRAPH_"
+AUDIT_SUFFIX = ".audit.sqlite"
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,9 @@ class Settings:
     store: Path = Path("data/store")
     host: str = "127.0.0.1"
     port: int = 8000
-    admin_token: str | None = field(default=None, repr=False)
+    admin_token: str | None = field(default=None, repr=False)  # plain token with every right
+    tokens: str = field(default="", repr=False)  # "name:role:sha256hex" entries (see kmgraph token)
+    tokens_file: Path | None = None  # hashed tokens with roles; default beside the store
     log_level: str = "info"
     # SPARQL safety
     query_timeout: float = 30.0  # seconds; the worker running an overdue query is killed
@@ -32,12 +35,29 @@ class Settings:
     service_allowlist: str = ""  # space-separated SERVICE endpoints that queries may call
     max_validate_bytes: int = 10 * 1024 * 1024  # body of POST /validate
     max_tag_chars: int = 100_000  # text of a tagging request
+    max_body_bytes: int = 200 * 1024 * 1024  # vocabulary uploads and Graph Store writes
+    # Load protection
+    rate_limit: str = "50/second;1500/minute"  # per client address, for requests without a token; "off"
+    rate_limit_token: str = "200/second"  # per token; "off" switches it off
+    max_expensive: int = 4  # concurrent expensive requests (validation batches, loads, updates)
     # Remote backend (an existing SPARQL 1.1 server instead of the embedded store)
     sparql_endpoint: str | None = None
     sparql_update_endpoint: str | None = None
     graph_store_endpoint: str | None = None
     sparql_user: str | None = None
     sparql_password: str | None = field(default=None, repr=False)
+
+    def beside_store(self, suffix: str) -> Path:
+        """A file or folder next to the configured store path (tokens, audit log, versions)."""
+        return self.store.with_name(self.store.name + suffix)
+
+    @property
+    def audit_path(self) -> Path:
+        return self.beside_store(AUDIT_SUFFIX)
+
+    @property
+    def tokens_path(self) -> Path:
+        return self.tokens_file or self.beside_store(".tokens.json")
 
     @property
     def allowed_services(self) -> frozenset[str]:

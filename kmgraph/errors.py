@@ -114,10 +114,18 @@ class QueryTimeout(KmgraphError):
     type_slug = "query-timeout"
 
 
-class QueryBusy(KmgraphError):
+class BusyError(KmgraphError):
+    """Every slot for this kind of work is taken; the client should retry shortly."""
+
     status = 429
-    title = "Too many concurrent queries"
+    title = "Too many concurrent requests"
     type_slug = "busy"
+
+
+class RateLimitedError(KmgraphError):
+    status = 429
+    title = "Rate limit exceeded"
+    type_slug = "rate-limited"
 
 
 class RecordInvalidError(KmgraphError):

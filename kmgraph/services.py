@@ -6,7 +6,7 @@ of knowledge objects (each record validated and stored with its history like any
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +15,8 @@ import pyoxigraph as ox
 from .curation import Curator, source_for_path
 from .namespaces import ONTOLOGY_GRAPH
 from .records.index import RetrievalIndex
-from .records.service import Actor, RecordService
+from .access import Actor, Right
+from .records.service import RecordService
 from .resources import ONTOLOGY_FILE, ROOT
 from .store import Store
 from .tagging.projects import Taggers
@@ -35,6 +36,7 @@ class Services:
     records: RecordService
     taggers: Taggers
     curator: Curator
+    recovered: list[str]  # what opening repaired (unfinished vocabulary loads)
 
 
 def beside_store(store: Store, suffix: str) -> Path | None:
@@ -49,11 +51,11 @@ def build_services(store: Store) -> Services:
     index = beside_store(store, ".index")
     records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
     curator = Curator(store, beside_store(store, ".versions"))
-    curator.recover()
-    return Services(store, validator, concepts, records, Taggers(store, concepts), curator)
+    recovered = curator.recover()
+    return Services(store, validator, concepts, records, Taggers(store, concepts), curator, recovered)
 
 
-SYSTEM = Actor(name="kmgraph init", role="system", client="bundled vocabularies")
+SYSTEM = Actor(name="kmgraph init", role="system", client="bundled vocabularies", rights=frozenset(Right))
 
 
 def load_bundled_versions(services: Services, progress: Callable[[str, int], None] | None = None) -> int:
@@ -88,7 +90,7 @@ def load_catalogue(services: Services, path: Path) -> int:
     by_subject: dict = {}
     for t in triples:
         by_subject.setdefault(t.subject, []).append(t)
-    actor = Actor(name=SYSTEM.name, role=SYSTEM.role, client="bundled sample catalogue")
+    actor = replace(SYSTEM, client="bundled sample catalogue")
     count = 0
     for node in [s for s, ts in by_subject.items() if any(t.predicate == TYPE for t in ts)]:
         record_id = services.records.id_for(node)

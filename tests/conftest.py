@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 from kmgraph.config import Settings
 from kmgraph.store import EmbeddedStore, Store
 from kmgraph.vocab.bundled import load_bundled
+
+# Tests fire requests far faster than any client should; the rate-limit tests switch limits back on.
+os.environ["KMGRAPH_RATE_LIMIT"] = os.environ["KMGRAPH_RATE_LIMIT_TOKEN"] = "off"
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from kmgraph.cli import main
 
-KMGRAPH = [sys.executable, "-m", "kmgraph.cli"]
+KMGRAPH = [sys.executable, "-m", "kmgraph"]
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

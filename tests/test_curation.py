@@ -21,7 +21,7 @@ from kmgraph.cli import main
 from kmgraph.config import Settings
 from kmgraph.curation import Curator, checks, source_for_path, source_for_upload
 from kmgraph.curation.mappings import export_mappings, import_mappings
-from kmgraph.records.service import Actor
+from kmgraph.access import Actor
 from kmgraph.services import build_services
 from kmgraph.store import EmbeddedStore
 from kmgraph.vocab.sssom import read_sssom
@@ -29,7 +29,7 @@ from kmgraph.vocab.sssom import read_sssom
 from .conftest import REPO, SHARED
 
 SDG_KOS = SHARED / "data/sdg/sdg-kos-goals-targets-indicators.ttl"
-CURATOR = Actor("alice", "curator")
+CURATOR = Actor.of_role("alice", "curator")
 PREFIXES = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .

@@ -90,7 +90,7 @@ def test_eval_tagging_command(tmp_path):
     sample = tmp_path / "sample.jsonl"
     lines = (REPO / "ontology/training/aichi-activities.jsonl").read_text().splitlines()
     sample.write_text("\n".join(lines[::3]) + "\n")
-    r = subprocess.run([sys.executable, "-m", "kmgraph.cli", "eval-tagging", str(sample), "--folds", "3"],
+    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "3"],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     values = dict(line.split() for line in r.stdout.splitlines()[1:])
@@ -98,5 +98,5 @@ def test_eval_tagging_command(tmp_path):
     assert float(values["NDCG@5"]) > 0.3  # far above chance (about 0.1) even with a third of the data
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"no": "text"}\n')
-    r = subprocess.run([sys.executable, "-m", "kmgraph.cli", "eval-tagging", str(bad)], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(bad)], capture_output=True, text=True)
     assert r.returncode == 2 and "line 1" in r.stderr

@@ -188,7 +188,7 @@ def test_shapes_and_context_endpoints(client):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kmgraph.cli", "validate", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "kmgraph", "validate", *args], capture_output=True, text=True)
 
 
 def test_cli_exit_codes_and_formats(tmp_path):

@@ -9,12 +9,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..config import Settings
+from ..access import AuditLog, TokenRegistry
+from ..config import AUDIT_SUFFIX, Settings
 from ..queries import QueryCatalog
-from ..services import Services, build_services, initialise
+from ..services import Services, beside_store, build_services, initialise
 from ..store import Store, open_store
 from ..web import STATIC_DIR, templates
 from . import (
+    audit,
     concepts,
     graph_store,
     named_queries,
@@ -26,6 +28,7 @@ from . import (
     validation,
     vocabularies,
 )
+from .guards import AuditMiddleware, ExpensiveSlots, RateLimitMiddleware
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
 the Kunming-Montreal Global Biodiversity Framework, the knowledge management strategy and the
@@ -59,15 +62,23 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
         finally:
             if owned:
                 app.state.store.close()
+                app.state.audit.close()
 
     app = FastAPI(title="kmgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.queries = QueryCatalog()
     app.state.templates = templates()
+    app.state.tokens = TokenRegistry(settings.tokens_path, settings.tokens, settings.admin_token)
+    app.state.audit = AuditLog(settings.audit_path if store is None or store.remote
+                               else beside_store(store, AUDIT_SUFFIX))
+    app.state.expensive = ExpensiveSlots(settings.max_expensive, settings.query_wait)
     if store is not None:
         app.state.store = store
         _attach(app, services or build_services(store))
     problems.install(app)
+    app.add_middleware(AuditMiddleware, log=app.state.audit)
+    app.add_middleware(RateLimitMiddleware, tokens=app.state.tokens, anonymous=settings.rate_limit,
+                       per_token=settings.rate_limit_token)
     app.include_router(system.router)
     app.include_router(sparql.router)
     app.include_router(named_queries.router)
@@ -77,5 +88,6 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.include_router(records.router)
     app.include_router(tagging.router)
     app.include_router(vocabularies.router)
+    app.include_router(audit.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,13 +1,19 @@
-"""Bearer-token authorisation. Until finer roles exist, ``KMGRAPH_ADMIN_TOKEN`` holds every right."""
+"""Bearer-token authorisation: a token names an actor with a role; endpoints ask for a right.
+
+401 when a right is needed and no token was sent, 403 when the token is unknown or its role lacks
+the right. Every request that asks for a right is marked for the audit log, refused or not.
+"""
 
 from __future__ import annotations
 
-import hmac
+from typing import Callable
 
 from fastapi import Request
 
+from ..access import Actor, Right
 from ..errors import AuthenticationError, PermissionDeniedError
-from ..records.service import Actor
+
+AUDIT_MARK = "kmgraph.audit"
 
 
 def bearer_token(request: Request) -> str | None:
@@ -17,31 +23,43 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def principal(request: Request) -> str | None:
-    """The role of the caller: ``None`` when anonymous; a token that matches nothing is refused (403)."""
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def principal(request: Request) -> Actor | None:
+    """The caller: ``None`` when anonymous; a token that matches nothing is refused (403)."""
+    cached = request.scope.get("kmgraph.principal")
+    if cached is not None:
+        return cached
     token = bearer_token(request)
     if token is None:
         return None
-    expected = request.app.state.settings.admin_token
-    if expected and hmac.compare_digest(token.encode(), expected.encode()):
-        return "admin"
-    raise PermissionDeniedError("the bearer token given is not valid here")
+    entry = request.app.state.tokens.authenticate(token)
+    if entry is None:
+        raise PermissionDeniedError("the bearer token given is not valid here")
+    found = Actor.of_role(entry.name, entry.role, client_address(request))
+    request.scope["kmgraph.principal"] = found
+    return found
 
 
-def actor(request: Request, role: str) -> Actor:
-    """Who makes a write, for provenance and history: the token's principal, its role, the client address."""
-    return Actor(name=principal(request) or "anonymous", role=role,
-                 client=request.client.host if request.client else "")
-
-
-def require_curator(request: Request) -> None:
-    """Dependency for vocabulary writes: the curator right (held by the admin token until roles exist)."""
-    require_admin(request)
-
-
-def require_admin(request: Request) -> None:
-    """Dependency for write endpoints: 401 without a bearer token, 403 with a wrong one."""
+def authorise(request: Request, right: Right) -> Actor:
+    """The actor allowed to use ``right``; marks the request for the audit log first."""
+    request.scope[AUDIT_MARK] = right.value
     if bearer_token(request) is None:
         raise AuthenticationError("this operation needs a bearer token (Authorization: Bearer ...)")
-    if principal(request) != "admin":
-        raise PermissionDeniedError("the token given has no write right")
+    found = principal(request)
+    assert found is not None
+    if not found.can(right):
+        raise PermissionDeniedError(f"the role {found.role!r} of this token has no {right.value!r} right")
+    return found
+
+
+def require(right: Right) -> Callable[[Request], Actor]:
+    """A FastAPI dependency asking for ``right``."""
+
+    def dependency(request: Request) -> Actor:
+        return authorise(request, right)
+
+    dependency.__name__ = f"require_{right.name.lower()}"
+    return dependency

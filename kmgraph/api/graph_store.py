@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ..access import Right
 from ..errors import InputError, NotFoundError
 from ..formats import GRAPH_FORMATS, input_rdf_format, negotiate
 from ..rdfinput import check_rdf_input
-from .auth import require_admin
+from .auth import authorise
 from .bodies import read_body
+from .guards import expensive
 
 router = APIRouter(tags=["graph store"])
 
-MAX_BODY = 200 * 1024 * 1024
 
 DOC = ("Graph Store Protocol. Name the graph with `?graph=IRI`, or `?default` for the store's default graph. "
        "GET (anyone) negotiates Turtle, N-Triples, JSON-LD or RDF/XML; PUT replaces the graph atomically "
@@ -54,12 +55,12 @@ def get_graph(request: Request) -> Response:
 
 async def _write(request: Request, method: str) -> Response:
     """PUT (``replace_graph``) or POST (``add_to_graph``): 201 when the graph is new, else 204."""
-    require_admin(request)
+    authorise(request, Right.WRITE)
     graph = _target(request)
     fmt = input_rdf_format(request.headers.get("content-type"))
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         raise InputError("a graph body must be a triple syntax (Turtle, N-Triples, JSON-LD, RDF/XML)")
-    body = await read_body(request, MAX_BODY)
+    body = await read_body(request, request.app.state.settings.max_body_bytes)
     check_rdf_input(body, fmt)
     store = request.app.state.store
     existed = graph is None or store.has_graph(graph)
@@ -68,12 +69,14 @@ async def _write(request: Request, method: str) -> Response:
 
 
 @router.put("/store", summary="Replace a graph (write token)", description=DOC, status_code=204,
+            dependencies=[Depends(expensive)],
             responses={201: {"description": "Graph created"}, 204: {"description": "Graph replaced"}})
 async def put_graph(request: Request) -> Response:
     return await _write(request, "replace_graph")
 
 
 @router.post("/store", summary="Add triples to a graph (write token)", description=DOC, status_code=204,
+             dependencies=[Depends(expensive)],
              responses={201: {"description": "Graph created"}, 204: {"description": "Triples added"}})
 async def post_graph(request: Request) -> Response:
     return await _write(request, "add_to_graph")
@@ -81,7 +84,7 @@ async def post_graph(request: Request) -> Response:
 
 @router.delete("/store", summary="Delete a graph (write token)", description=DOC, status_code=204)
 def delete_graph(request: Request) -> Response:
-    require_admin(request)
+    authorise(request, Right.WRITE)
     graph = _target(request)
     store = request.app.state.store
     if graph is None:

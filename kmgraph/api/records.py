@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..formats import Format, negotiate
 from ..records.search import SearchParams, search
-from ..records.service import Actor
 from ..validation.inputs import CONTEXT_URL, parse_body
 from ..validation.messages import pick_language
-from .auth import actor, require_admin
+from ..access import Actor, Right
+from .auth import require
 from .bodies import read_body
 
 router = APIRouter(tags=["records"])
@@ -34,9 +34,7 @@ class Tags(BaseModel):
                                 description="Notations (GBF-TARGET-02) or IRIs of the concepts to add")
 
 
-def _actor(request: Request) -> Actor:
-    require_admin(request)
-    return actor(request, "admin")
+SUBMITTER = Depends(require(Right.SUBMIT))
 
 
 def _lang(request: Request) -> str:
@@ -48,10 +46,9 @@ async def _triples(request: Request):
     return parse_body(body, request.headers.get("content-type"))
 
 
-@router.post("/records", status_code=201, summary="Submit a record (validated; invalid ones are not stored)",
+@router.post("/records", status_code=201, summary="Submit a record (node token; validated, invalid ones are not stored)",
              openapi_extra=RECORD_BODY, responses={201: {"description": "Stored"}, 422: {"description": "Invalid"}})
-async def create_record(request: Request) -> Response:
-    actor = _actor(request)
+async def create_record(request: Request, actor: Actor = SUBMITTER) -> Response:
     triples = await _triples(request)
     record_id, uri = await run_in_threadpool(request.app.state.records.create, triples, actor, _lang(request))
     return JSONResponse({"id": record_id, "uri": uri}, status_code=201,
@@ -65,17 +62,16 @@ def get_record(request: Request, record_id: str) -> Response:
     return Response(ox.serialize(triples, format=fmt.rdf), media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
-@router.put("/records/{record_id}", summary="Replace a record (a new version; validated)", openapi_extra=RECORD_BODY)
-async def replace_record(request: Request, record_id: str) -> dict:
-    actor = _actor(request)
+@router.put("/records/{record_id}", summary="Replace a record (its submitter or an admin; a new version, validated)", openapi_extra=RECORD_BODY)
+async def replace_record(request: Request, record_id: str, actor: Actor = SUBMITTER) -> dict:
     triples = await _triples(request)
     await run_in_threadpool(request.app.state.records.replace, record_id, triples, actor, _lang(request))
     return {"id": record_id, "history": request.app.state.records.history(record_id)}
 
 
-@router.delete("/records/{record_id}", status_code=204, summary="Delete a record (soft delete, audited)")
-def delete_record(request: Request, record_id: str) -> Response:
-    request.app.state.records.delete(record_id, _actor(request))
+@router.delete("/records/{record_id}", status_code=204, summary="Delete a record (its submitter or an admin; soft delete, audited)")
+def delete_record(request: Request, record_id: str, actor: Actor = SUBMITTER) -> Response:
+    request.app.state.records.delete(record_id, actor)
     return Response(status_code=204)
 
 
@@ -85,15 +81,15 @@ def record_history(request: Request, record_id: str) -> list[dict]:
     return request.app.state.records.history(record_id)
 
 
-@router.post("/records/{record_id}/tags", summary="Add tags to a record (validated against the vocabularies)")
-def add_tags(request: Request, record_id: str, tags: Tags) -> dict:
-    added = request.app.state.records.add_tags(record_id, tags.concepts, _actor(request), _lang(request))
+@router.post("/records/{record_id}/tags", summary="Add tags to a record (its submitter or a curator; validated against the vocabularies)")
+def add_tags(request: Request, record_id: str, tags: Tags, actor: Actor = SUBMITTER) -> dict:
+    added = request.app.state.records.add_tags(record_id, tags.concepts, actor, _lang(request))
     return {"id": record_id, "added": added}
 
 
-@router.delete("/records/{record_id}/tags/{concept:path}", status_code=204, summary="Remove a tag from a record")
-def remove_tag(request: Request, record_id: str, concept: str) -> Response:
-    request.app.state.records.remove_tag(record_id, concept, _actor(request))
+@router.delete("/records/{record_id}/tags/{concept:path}", status_code=204, summary="Remove a tag from a record (its submitter or a curator)")
+def remove_tag(request: Request, record_id: str, concept: str, actor: Actor = SUBMITTER) -> Response:
+    request.app.state.records.remove_tag(record_id, concept, actor)
     return Response(status_code=204)
 
 

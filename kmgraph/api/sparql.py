@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ..access import Right
 from ..errors import (
     InputError,
     NotAcceptableError,
@@ -20,8 +21,9 @@ from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using
 from ..sparql.service import run_query_async, run_update
-from .auth import principal, require_admin
+from .auth import authorise, principal
 from .bodies import decode_utf8, media_type, read_body
+from .guards import expensive
 
 router = APIRouter(tags=["sparql"])
 
@@ -140,7 +142,7 @@ async def sparql_post(request: Request) -> Response:
     return await _query(request)
 
 
-@router.post("/update", name="update", summary="SPARQL 1.1 Update (write token)",
+@router.post("/update", name="update", summary="SPARQL 1.1 Update (write token)", dependencies=[Depends(expensive)],
              description="POST `application/sparql-update` or a form with `update=`; `using-graph-uri` and "
                          "`using-named-graph-uri` set the dataset of the WHERE clauses. LOAD is refused, and SERVICE "
                          "unless allow-listed. Needs a bearer token with the write right.",
@@ -150,7 +152,7 @@ async def sparql_post(request: Request) -> Response:
                  "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
                      "update": {"type": "string"}}}}}}})
 async def update(request: Request) -> Response:
-    require_admin(request)
+    authorise(request, Right.WRITE)
     req = await _protocol_request(request, "update", "application/sparql-update")
     if req.text is None:
         raise InputError("no update: pass one as a form field update= or an application/sparql-update body")

@@ -1,14 +1,20 @@
-"""Health, store overview and administration of the bundled vocabularies."""
+"""Health and administration: reloading the bundled vocabularies, online backups."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
+from ..access import Right
+from ..backup import backup
+from ..errors import InputError
 from ..services import load_bundled_versions
 from ..vocab import bundled
-from .auth import require_admin
+from .auth import require
 
 router = APIRouter(tags=["system"])
 
@@ -31,8 +37,31 @@ def health(request: Request) -> Health:
     return Health(status="ok", version=__version__, backend=type(store).__name__)
 
 
-@router.post("/admin/reload-bundled", response_model=ReloadOut, dependencies=[Depends(require_admin)],
+@router.post("/admin/reload-bundled", response_model=ReloadOut, dependencies=[Depends(require(Right.ADMIN))],
              summary="Reload the bundled ontology and vocabularies, each as a new version (admin token)")
 def reload_bundled(request: Request) -> ReloadOut:
     total = load_bundled_versions(request.app.state.services)
     return ReloadOut(graphs=len(bundled.bundled_graphs()), triples=total)
+
+
+class BackupIn(BaseModel):
+    directory: str = Field(..., max_length=4096, description="absolute path of a new directory on the server")
+
+
+class BackupOut(BaseModel):
+    directory: str
+    quads: int
+    fingerprint: str
+    created: str
+    kmgraph: str
+
+
+@router.post("/admin/backup", response_model=BackupOut, dependencies=[Depends(require(Right.ADMIN))],
+             summary="Back up the store, archives, audit log and tokens into a new server directory (admin token)")
+async def make_backup(request: Request, body: BackupIn) -> dict:
+    target = Path(body.directory)
+    if not target.is_absolute():
+        raise InputError("give the backup directory as an absolute path on the server")
+    state = request.app.state
+    async with state.expensive:
+        return await run_in_threadpool(backup, state.store, state.audit, state.settings, target)

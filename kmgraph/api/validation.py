@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -12,6 +12,7 @@ from ..validation.inputs import CONTEXT_FILE, parse_body
 from ..validation.messages import pick_language
 from ..validation.render import RENDERERS
 from .bodies import read_body
+from .guards import expensive
 
 router = APIRouter(tags=["validation"])
 
@@ -25,7 +26,7 @@ node, path, value, severity, SHACL constraint, stable `code` (`Error.Mandatory`,
 Report formats: JSON (default), Turtle (`sh:ValidationReport`), text. Nothing is stored."""
 
 
-@router.post("/validate", summary="Validate metadata records", description=DOC,
+@router.post("/validate", summary="Validate metadata records", description=DOC, dependencies=[Depends(expensive)],
              responses={200: {"content": {"application/json": {}, "text/turtle": {}, "text/plain": {}}}},
              openapi_extra={"requestBody": {"required": True, "content": {
                  media: {"schema": {"type": "string"}} for media in

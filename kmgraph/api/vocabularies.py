@@ -12,8 +12,10 @@ from ..formats import GRAPH_FORMATS, negotiate
 from ..namespaces import vocabulary_graph
 from ..vocab import bundled
 from ..vocab.profile import vocabulary_profile
-from .auth import actor, require_curator
+from ..access import Actor, Right
+from .auth import require
 from .bodies import media_type, read_body
+from .guards import expensive
 
 router = APIRouter(prefix="/vocabularies", tags=["vocabularies"])
 
@@ -41,22 +43,23 @@ def get_vocabulary(request: Request, vocab_id: str) -> dict:
     return vocabulary_profile(request.app.state.store, _curator(request), vocab_id)
 
 
-@router.put("/{vocab_id}", dependencies=[Depends(require_curator)],
+@router.put("/{vocab_id}", dependencies=[Depends(expensive)],
             summary="Load a new version (RDF, CSV or xlsx body) through the quality gate (curator token)",
             responses={201: {"description": "first version loaded"}, 422: {"description": "gate failed"}})
 async def put_vocabulary(request: Request, response: Response, vocab_id: str,
                          force: bool = Query(False, description="make the version current despite gate errors (recorded)"),
                          dry_run: bool = Query(False, description="only run the gate and diff; store nothing"),
                          filename: str = Query("upload", description="file name recorded in the provenance"),
-                         base: str | None = Query(None, description="base IRI for spreadsheet notations")) -> dict:
-    body = await read_body(request, request.app.state.settings.max_validate_bytes * 10)
+                         base: str | None = Query(None, description="base IRI for spreadsheet notations"),
+                         who: Actor = Depends(require(Right.CURATE))) -> dict:
+    body = await read_body(request, request.app.state.settings.max_body_bytes)
     source = source_for_upload(filename, media_type(request), body)
     curator = _curator(request)
     if dry_run:
         result = await run_in_threadpool(curator.check, [source], vocab_id, base=base)
         return result.to_dict()
     existed = request.app.state.store.has_graph(vocabulary_graph(vocab_id))
-    result = await run_in_threadpool(curator.load, [source], actor(request, "curator"), vocab_id, force=force, base=base)
+    result = await run_in_threadpool(curator.load, [source], who, vocab_id, force=force, base=base)
     if not result.accepted:
         raise GateRejectedError(f"version {result.version} of {vocab_id} failed the quality gate with "
                                 f"{result.report.errors} errors; fix them or load with force=true",
@@ -91,8 +94,9 @@ def export(request: Request, vocab_id: str, format: str | None = Query(None),
                     headers={"Content-Disposition": f'attachment; filename="{vocab_id}.{fmt.name}"'})
 
 
-@router.post("/{vocab_id}/rollback", dependencies=[Depends(require_curator)],
+@router.post("/{vocab_id}/rollback",
              summary="Make an earlier version current again, as a new version (curator token)")
-async def rollback(request: Request, vocab_id: str, version: int = Query(..., ge=1)) -> dict:
-    result = await run_in_threadpool(_curator(request).rollback, vocab_id, version, actor(request, "curator"))
+async def rollback(request: Request, vocab_id: str, version: int = Query(..., ge=1),
+                   who: Actor = Depends(require(Right.CURATE))) -> dict:
+    result = await run_in_threadpool(_curator(request).rollback, vocab_id, version, who)
     return result.to_dict()

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, NotFoundError
 from ..namespaces import vocabulary_graph
-from ..records.service import Actor
+from ..access import Actor
 from ..resources import query_text
 from ..store import Store
 from .gate import PREVIOUS_GRAPH, GateReport, run_gate

@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -95,18 +96,23 @@ class GateReport:
                 "counts": self.counts(), "findings": [asdict(f) for f in self.findings]}
 
 
-@lru_cache(maxsize=1)
-def checks() -> tuple[Check, ...]:
+def load_checks(directory: Path) -> tuple[Check, ...]:
+    """The checks of a folder of ``*.rq`` files, each with an id, a severity, a title and a message."""
     found = []
-    for path in sorted(QUALITY_DIR.glob("*.rq")):
+    for path in sorted(directory.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         meta = read_header(path.stem, text)
         if meta.get("severity") not in SEVERITIES or not meta.get("id"):
-            raise ValueError(f"{path}: a quality check needs an id and a severity ({', '.join(SEVERITIES)})")
+            raise ValueError(f"{path}: a check needs an id and a severity ({', '.join(SEVERITIES)})")
         found.append(Check(meta["id"], meta["severity"], meta.get("title", meta["id"]),
                            " ".join(str(meta.get("description", "")).split()), meta.get("message", meta["id"]),
-                           text, f"queries/quality/{path.name}"))
+                           text, str(path.relative_to(QUERIES_DIR.parent))))
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def checks() -> tuple[Check, ...]:
+    return load_checks(QUALITY_DIR)
 
 
 def run_gate(dataset: ox.Store) -> GateReport:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..errors import NotFoundError
 from ..namespaces import PREFIXES, vocabulary_graph
-from ..records.service import Actor
+from ..access import Actor
 from ..resources import query_text
 from ..vocab.sssom import MappingSet, read_sssom, to_skos, write_sssom
 from .curator import Curator, LoadResult

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..errors import NotFoundError
 from ..namespaces import BASE, GRAPH, VOCABULARY
-from ..records.service import Actor
+from ..access import Actor
 from ..resources import QUERIES_DIR, query_text
 from ..store import Store
 from .sources import SourceFile

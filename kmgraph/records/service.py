@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..access import Actor, Right
 from ..errors import (
     InputError,
     NotFoundError,
+    PermissionDeniedError,
     RecordConflictError,
     RecordGoneError,
     RecordInvalidError,
@@ -41,15 +42,6 @@ SUBJECT = ox.NamedNode(DCT + "subject")
 DELETED_AT = ox.NamedNode(str(KMO) + "deletedAt")
 KNOWLEDGE_OBJECT = ox.NamedNode(str(KMO) + "KnowledgeObject")
 TARGET_CLASS = str(KMO) + "Target"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who makes a change and from where (kept as provenance)."""
-
-    name: str
-    role: str
-    client: str = ""
 
 
 def record_graph(record_id: str) -> str:
@@ -119,6 +111,7 @@ class RecordService:
 
     def replace(self, record_id: str, triples: list[ox.Triple], actor: Actor, lang: str = "en") -> None:
         current = self.triples(record_id)
+        self._authorise(record_id, actor, Right.EDIT_ANY)
         node = self._subject_of(current)
         submitted = self._single_record(triples)
         triples = [_rename(t, submitted, node) for t in triples] if submitted != node else triples
@@ -127,6 +120,7 @@ class RecordService:
 
     def delete(self, record_id: str, actor: Actor) -> None:
         current = self.triples(record_id)
+        self._authorise(record_id, actor, Right.EDIT_ANY)
         node = self._subject_of(current)
         kept = [t for t in current if not t.predicate.value.startswith(PROV)]
         self._write(record_id, node, kept + [ox.Triple(node, DELETED_AT, _now())], actor, "delete",
@@ -136,6 +130,7 @@ class RecordService:
         index = self.concepts.get()
         resolved = [index.get(c).iri for c in concepts]
         current = [t for t in self.triples(record_id) if not t.predicate.value.startswith(PROV)]
+        self._authorise(record_id, actor, Right.TAG_ANY)
         node = self._subject_of(current)
         new = current + [ox.Triple(node, SUBJECT, ox.NamedNode(iri)) for iri in resolved
                          if ox.Triple(node, SUBJECT, ox.NamedNode(iri)) not in current]
@@ -148,6 +143,7 @@ class RecordService:
         known = index.find(concept)
         iri = known.iri if known else concept
         current = [t for t in self.triples(record_id) if not t.predicate.value.startswith(PROV)]
+        self._authorise(record_id, actor, Right.TAG_ANY)
         node = self._subject_of(current)
         tag = ox.Triple(node, SUBJECT, ox.NamedNode(iri)) if ":" in iri else None
         if tag is None or tag not in current:
@@ -156,6 +152,16 @@ class RecordService:
                     version=self._next_version(record_id))
 
     # internals ---------------------------------------------------------------------------------
+
+    def owner(self, record_id: str) -> str:
+        """The name that submitted the record's first version."""
+        return min(self.history(record_id), key=lambda h: h["version"])["by"]
+
+    def _authorise(self, record_id: str, actor: Actor, right_over_others: Right) -> None:
+        """Its submitter may change a record; others need ``right_over_others``."""
+        if not actor.can(right_over_others) and self.owner(record_id) != actor.name:
+            raise PermissionDeniedError(f"record {record_id} was submitted by another account; "
+                                        f"changing it needs the {right_over_others.value!r} right")
 
     def _single_record(self, triples: list[ox.Triple]):
         records = list(dict.fromkeys(t.subject for t in triples if t.predicate == TYPE))
@@ -209,11 +215,13 @@ class RecordService:
 
     # the retrieval index -----------------------------------------------------------------------
 
-    def ensure_index(self) -> None:
-        """Rebuild the retrieval index when it does not hold as many records as the store."""
+    def ensure_index(self) -> bool:
+        """Rebuild the retrieval index when it does not hold as many records as the store; say if it did."""
         rows = list(self.store.query(query_text("system/record-graph-count"), union_default_graph=False))
-        if int(rows[0]["n"].value) != self.index.count(with_deleted=True):
-            self.reindex()
+        if int(rows[0]["n"].value) == self.index.count(with_deleted=True):
+            return False
+        self.reindex()
+        return True
 
     def reindex(self) -> int:
         """Rebuild the retrieval index from the records in the store."""

@@ -11,7 +11,7 @@ from typing import Iterator
 from ..config import Settings
 from ..errors import (
     InputError,
-    QueryBusy,
+    BusyError,
     QueryRefusedError,
     QueryTimeout,
     SparqlSyntaxError,
@@ -92,7 +92,7 @@ def _reported(settings: Settings) -> Iterator[None]:
         raise QueryTimeout(f"{exc}; narrow the pattern or add LIMIT (the limit is "
                            f"{settings.query_timeout:g} s)") from exc
     except WorkersBusyError as exc:
-        raise QueryBusy(f"{exc}; retry in a moment") from exc
+        raise BusyError(f"{exc}; retry in a moment") from exc
     except QueryEvaluationError as exc:
         if exc.syntax:
             raise SparqlSyntaxError(str(exc)) from exc

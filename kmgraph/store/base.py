@@ -8,13 +8,16 @@ with ``pyoxigraph.parse_query_results``), so serialisation is always the store l
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Union
+from typing import Iterable, Mapping, Union
 
 import pyoxigraph as ox
 
+from ..errors import StoreError
+from ..resources import query_text
 from ..sparql.execution import QueryJob, QueryOutput
 
 VOCABULARY_GRAPH_PREFIX = "https://w3id.org/kmgraph/graph/vocab/"
@@ -28,6 +31,16 @@ Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
 class GraphInfo:
     iri: str
     triples: int
+
+
+def fingerprint_of(quads: Iterable[tuple]) -> tuple[int, str]:
+    """Count and sum (mod 2^256) of the SHA-256 digests of ``s p o g`` lines: independent of order."""
+    count, total = 0, 0
+    for s, p, o, g in quads:
+        line = f"{s} {p} {o} {g or ''}".encode("utf-8")
+        total = (total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % (1 << 256)
+        count += 1
+    return count, f"{total:064x}"
 
 
 class Store(ABC):
@@ -110,6 +123,16 @@ class Store(ABC):
     def dump_graph(self, graph: str | None, rdf_format: ox.RdfFormat) -> bytes:
         """Serialise one named graph (``None``: the default graph)."""
 
+    def fingerprint(self) -> tuple[int, str]:
+        """Reads every quad once: their number and an order-independent SHA-256 sum of them, so two
+        stores (or one store before and after a refused write) compare equal only with equal content."""
+        return fingerprint_of((r["s"], r["p"], r["o"], r["g"])
+                              for r in self.query(query_text("system/all-quads"), union_default_graph=False))
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the whole store in the new directory ``target``, while it serves."""
+        raise StoreError("this backend is backed up with its server's own tools")
+
     @abstractmethod
     def close(self) -> None:
         """Flush and release the store."""
@@ -124,6 +147,7 @@ class Store(ABC):
         return self._vocabulary_version
 
     _vocabulary_version: object = 0
+    remote: bool = False  # the data lives on another server
 
     def _vocabulary_changed(self, graph: str | None) -> None:
         """Record a write; only writes that may touch the ontology or a vocabulary invalidate caches

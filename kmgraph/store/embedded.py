@@ -16,7 +16,7 @@ from ..errors import InputError, StoreError, StoreLockedError
 from ..resources import query_text
 from ..sparql.execution import QueryJob, QueryOutput, execute, run_on
 from ..sparql.workers import SnapshotLease, WorkerPool
-from .base import GraphInfo, QueryResult, Store, Term
+from .base import GraphInfo, QueryResult, Store, Term, fingerprint_of
 
 STAGING_PREFIX = "urn:kmgraph:staging:"
 
@@ -176,6 +176,18 @@ class EmbeddedStore(Store):
 
     def dump_graph(self, graph: str | None, rdf_format: ox.RdfFormat) -> bytes:
         return self._store.dump(format=rdf_format, from_graph=_graph_node(graph))
+
+    def fingerprint(self) -> tuple[int, str]:
+        quads = self._store.quads_for_pattern(None, None, None, None)
+        return fingerprint_of((q.subject, q.predicate, q.object, None if q.graph_name == ox.DefaultGraph() else q.graph_name)
+                              for q in quads)
+
+    def backup(self, target: Path) -> None:
+        """RocksDB checkpoint (hard links where it can): consistent, and cheap on the same disk."""
+        if self.path is None:
+            raise StoreError("a store in memory has no backup")
+        with self._write_lock:
+            self._store.backup(str(target))
 
     def close(self) -> None:
         if self._pool is not None:

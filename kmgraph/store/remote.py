@@ -35,6 +35,8 @@ SYSTEM_GRAPH_PREFIXES = (
 
 
 class RemoteStore(Store):
+    remote = True
+
     def __init__(self, query_url: str, *, update_url: str | None = None, graph_store_url: str | None = None,
                  auth: tuple[str, str] | None = None, timeout: float = 60.0) -> None:
         self.query_url = query_url

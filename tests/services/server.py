@@ -40,7 +40,7 @@ def start(store: Path, *, token: str = "test-admin-token", env: dict[str, str] |
     port = free_port()
     log = (store.parent / f"server-{port}.log").open("w")
     environment = {**os.environ, "KMGRAPH_ADMIN_TOKEN": token, **(env or {})}
-    process = subprocess.Popen([sys.executable, "-m", "kmgraph.cli", "serve", "--host", "127.0.0.1",
+    process = subprocess.Popen([sys.executable, "-m", "kmgraph", "serve", "--host", "127.0.0.1",
                                 "--port", str(port), "--store", str(store)],
                                stdout=log, stderr=subprocess.STDOUT, env=environment)
     server = LiveServer(process, f"http://127.0.0.1:{port}", store, token)

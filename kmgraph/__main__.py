@@ -1,0 +1,5 @@
+"""``python -m kmgraph``: the same as the ``kmgraph`` console script."""
+
+from .cli import main
+
+main()
