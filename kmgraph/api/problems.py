@@ -18,7 +18,7 @@ def problem(status: int, title: str, detail: str, *, slug: str, instance: str | 
     body = {"type": PROBLEM_TYPE_BASE + slug, "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
-    body.update(extra or {})
+    body.update({k: v for k, v in (extra or {}).items() if k not in body})  # extensions never hide the members
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 

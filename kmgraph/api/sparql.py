@@ -58,14 +58,14 @@ class SparqlRequest:
 
 
 async def _protocol_request(request: Request, text_key: str, direct_type: str) -> SparqlRequest:
-    params = parse_qs(request.url.query, keep_blank_values=True)
+    params = _parse_form(request.url.query)
     if request.method == "GET":
         return SparqlRequest(params, text_key, None)
     settings = request.app.state.settings
     body = await read_body(request, settings.max_query_bytes + 1024)
     kind = media_type(request)
     if kind == "application/x-www-form-urlencoded":
-        form = parse_qs(decode_utf8(body, request), keep_blank_values=True)
+        form = _parse_form(decode_utf8(body, request))
         for key, values in form.items():
             params.setdefault(key, []).extend(values)
         return SparqlRequest(params, text_key, None)
@@ -73,6 +73,14 @@ async def _protocol_request(request: Request, text_key: str, direct_type: str) -
         return SparqlRequest(params, text_key, decode_utf8(body, request))
     raise UnsupportedMediaTypeError(
         f"send the {text_key} as application/x-www-form-urlencoded or {direct_type}, not {kind or 'no media type'}")
+
+
+def _parse_form(text: str) -> dict[str, list[str]]:
+    """Form or query-string fields; percent-encoded bytes must be UTF-8 (no silent replacement)."""
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"a percent-encoded parameter is not UTF-8: {exc.reason} at byte {exc.start}") from exc
 
 
 def _check_url(request: Request) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from ..curation import source_for_upload
+from ..curation import source_for_upload, vocabulary_id
 from ..curation.gate import describe_checks
 from ..errors import GateRejectedError
 from ..formats import GRAPH_FORMATS, negotiate
@@ -52,6 +52,7 @@ async def put_vocabulary(request: Request, response: Response, vocab_id: str,
                          filename: str = Query("upload", description="file name recorded in the provenance"),
                          base: str | None = Query(None, description="base IRI for spreadsheet notations"),
                          who: Actor = Depends(require(Right.CURATE))) -> dict:
+    vocabulary_id(vocab_id)
     body = await read_body(request, request.app.state.settings.max_body_bytes)
     source = source_for_upload(filename, media_type(request), body)
     curator = _curator(request)

@@ -15,7 +15,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from ..errors import InputError
+from ..errors import InputError, UnsupportedMediaTypeError
 from ..formats import INPUT_RDF
 from ..rdfinput import check_rdf_input
 
@@ -101,7 +101,8 @@ def source_for_upload(name: str, media_type: str, data: bytes) -> SourceFile:
     if media not in MEDIA_TYPES:
         ext = Path(name).suffix.lower()
         if ext not in EXTENSIONS:
-            raise InputError(f"unsupported media type {media_type!r}; send one of {', '.join(sorted(MEDIA_TYPES))}")
+            raise UnsupportedMediaTypeError(f"unsupported media type {media_type!r}; send one of "
+                                            f"{', '.join(sorted(MEDIA_TYPES))}")
         media = EXTENSIONS[ext][0]
     return SourceFile(name, media, data=data)
 
