@@ -33,6 +33,13 @@ GRAPH_FORMATS = [
     Format("jsonld", "application/ld+json", rdf=ox.RdfFormat.JSON_LD),
     Format("rdfxml", "application/rdf+xml", rdf=ox.RdfFormat.RDF_XML),
 ]
+
+
+def documented(formats: list[Format], description: str = "OK") -> dict:
+    """The ``responses`` entry of an endpoint that answers in any of ``formats`` (for OpenAPI)."""
+    return {200: {"description": description, "content": {f.media_type: {} for f in formats}}}
+
+
 # Media types accepted as input for RDF bodies (Graph Store Protocol, loading, validation).
 INPUT_RDF = {
     "text/turtle": ox.RdfFormat.TURTLE,

@@ -20,6 +20,7 @@ from . import (
     concepts,
     graph_store,
     named_queries,
+    openapi,
     problems,
     records,
     sparql,
@@ -76,6 +77,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
         app.state.store = store
         _attach(app, services or build_services(store))
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(AuditMiddleware, log=app.state.audit)
     app.add_middleware(RateLimitMiddleware, tokens=app.state.tokens, anonymous=settings.rate_limit,
                        per_token=settings.rate_limit_token)

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..access import Right
 from ..errors import InputError, NotFoundError
-from ..formats import GRAPH_FORMATS, input_rdf_format, negotiate
+from ..formats import GRAPH_FORMATS, documented, input_rdf_format, negotiate
 from ..rdfinput import check_rdf_input
 from .auth import authorise
 from .bodies import read_body
@@ -41,7 +41,8 @@ def _target(request: Request) -> str | None:
     return graphs[0]
 
 
-@router.get("/store", summary="Get a graph (Graph Store Protocol)", description=DOC)
+@router.get("/store", summary="Get a graph (Graph Store Protocol)", description=DOC, response_class=Response,
+            responses=documented(GRAPH_FORMATS))
 def get_graph(request: Request) -> Response:
     graph = _target(request)
     fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS,

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..formats import Format, negotiate
+from ..formats import Format, documented, negotiate
 from ..records.search import SearchParams, search
 from ..validation.inputs import CONTEXT_URL, parse_body
 from ..validation.messages import pick_language
@@ -55,7 +55,8 @@ async def create_record(request: Request, actor: Actor = SUBMITTER) -> Response:
                         headers={"Location": str(request.url_for("get_record", record_id=record_id))})
 
 
-@router.get("/records/{record_id}", name="get_record", summary="One record (JSON-LD, Turtle, N-Triples, RDF/XML)")
+@router.get("/records/{record_id}", name="get_record", summary="One record (JSON-LD, Turtle, N-Triples, RDF/XML)",
+            response_class=Response, responses=documented(RECORD_FORMATS))
 def get_record(request: Request, record_id: str) -> Response:
     fmt = negotiate(request.headers.get("accept"), RECORD_FORMATS, explicit=request.query_params.get("format"))
     triples = request.app.state.records.triples(record_id)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..formats import GRAPH_FORMATS, Format, negotiate
+from ..formats import GRAPH_FORMATS, Format, documented, negotiate
 from ..resources import SHAPES_DIR
 from ..validation.inputs import CONTEXT_FILE, parse_body
 from ..validation.messages import pick_language
@@ -42,7 +42,8 @@ async def validate(request: Request) -> Response:
     return Response(render(report), media_type=media, headers={"Content-Language": lang, "Vary": "Accept, Accept-Language"})
 
 
-@router.get("/shapes", summary="The SHACL shapes records are validated against (content negotiation)")
+@router.get("/shapes", summary="The SHACL shapes records are validated against (content negotiation)",
+            response_class=Response, responses=documented(GRAPH_FORMATS))
 def shapes(request: Request) -> Response:
     fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS, explicit=request.query_params.get("format"))
     if fmt.name == "turtle":
@@ -52,6 +53,7 @@ def shapes(request: Request) -> Response:
     return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
-@router.get("/context.jsonld", summary="The JSON-LD context for records (bundled; never fetched remotely)")
+@router.get("/context.jsonld", summary="The JSON-LD context for records (bundled; never fetched remotely)",
+            response_class=FileResponse, responses=documented([Format("jsonld", "application/ld+json")]))
 def context() -> FileResponse:
     return FileResponse(CONTEXT_FILE, media_type="application/ld+json")

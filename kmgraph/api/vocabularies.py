@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from ..curation import source_for_upload, vocabulary_id
+from ..curation import source_for_upload
 from ..curation.gate import describe_checks
 from ..errors import GateRejectedError
-from ..formats import GRAPH_FORMATS, negotiate
+from ..formats import GRAPH_FORMATS, documented, negotiate
 from ..namespaces import vocabulary_graph
 from ..vocab import bundled
 from ..vocab.profile import vocabulary_profile
@@ -18,6 +20,7 @@ from .bodies import media_type, read_body
 from .guards import expensive
 
 router = APIRouter(prefix="/vocabularies", tags=["vocabularies"])
+VocabId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="vocabulary id (gbf, gbf-indicators ...)")]
 
 
 def _curator(request: Request):
@@ -39,20 +42,19 @@ def list_checks() -> list[dict]:
 
 
 @router.get("/{vocab_id}", summary="One vocabulary: metadata, counts, language coverage, current version")
-def get_vocabulary(request: Request, vocab_id: str) -> dict:
+def get_vocabulary(request: Request, vocab_id: VocabId) -> dict:
     return vocabulary_profile(request.app.state.store, _curator(request), vocab_id)
 
 
 @router.put("/{vocab_id}", dependencies=[Depends(expensive)],
             summary="Load a new version (RDF, CSV or xlsx body) through the quality gate (curator token)",
             responses={201: {"description": "first version loaded"}, 422: {"description": "gate failed"}})
-async def put_vocabulary(request: Request, response: Response, vocab_id: str,
+async def put_vocabulary(request: Request, response: Response, vocab_id: VocabId,
                          force: bool = Query(False, description="make the version current despite gate errors (recorded)"),
                          dry_run: bool = Query(False, description="only run the gate and diff; store nothing"),
                          filename: str = Query("upload", description="file name recorded in the provenance"),
                          base: str | None = Query(None, description="base IRI for spreadsheet notations"),
                          who: Actor = Depends(require(Right.CURATE))) -> dict:
-    vocabulary_id(vocab_id)
     body = await read_body(request, request.app.state.settings.max_body_bytes)
     source = source_for_upload(filename, media_type(request), body)
     curator = _curator(request)
@@ -70,24 +72,24 @@ async def put_vocabulary(request: Request, response: Response, vocab_id: str,
 
 
 @router.get("/{vocab_id}/versions", summary="Versions of a vocabulary with provenance, newest first")
-def versions(request: Request, vocab_id: str) -> list[dict]:
+def versions(request: Request, vocab_id: VocabId) -> list[dict]:
     return [v.__dict__ for v in _curator(request).versions(vocab_id)]
 
 
 @router.get("/{vocab_id}/diff", summary="Added, removed, deprecated concepts; label, hierarchy and mapping changes")
-def diff(request: Request, vocab_id: str, from_: int | None = Query(None, alias="from"),
+def diff(request: Request, vocab_id: VocabId, from_: int | None = Query(None, alias="from"),
          to: int | None = Query(None)) -> dict:
     return _curator(request).diff(vocab_id, from_, to)
 
 
 @router.get("/{vocab_id}/changes", summary="Changes since a version number or an ISO date, up to the current version")
-def changes(request: Request, vocab_id: str, since: str = Query(..., description="version number or date")) -> dict:
+def changes(request: Request, vocab_id: VocabId, since: str = Query(..., description="version number or date")) -> dict:
     return _curator(request).changes_since(vocab_id, since)
 
 
 @router.get("/{vocab_id}/export", summary="The current (or a given) version in an RDF syntax",
-            response_class=Response)
-def export(request: Request, vocab_id: str, format: str | None = Query(None),
+            response_class=Response, responses=documented(GRAPH_FORMATS))
+def export(request: Request, vocab_id: VocabId, format: str | None = Query(None),
            version: int | None = Query(None)) -> Response:
     fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS, explicit=format)
     body = _curator(request).export(vocab_id, fmt.rdf, version)
@@ -97,7 +99,7 @@ def export(request: Request, vocab_id: str, format: str | None = Query(None),
 
 @router.post("/{vocab_id}/rollback",
              summary="Make an earlier version current again, as a new version (curator token)")
-async def rollback(request: Request, vocab_id: str, version: int = Query(..., ge=1),
+async def rollback(request: Request, vocab_id: VocabId, version: int = Query(..., ge=1),
                    who: Actor = Depends(require(Right.CURATE))) -> dict:
     result = await run_in_threadpool(_curator(request).rollback, vocab_id, version, who)
     return result.to_dict()
