@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from . import bench_retrieval, bench_sparql, bench_validation, bench_vocab_load
+from . import bench_retrieval, bench_scale, bench_sparql, bench_tagging, bench_validation, bench_vocab_load
 from .harness import OUT, machine
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -18,18 +18,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from bench/out/*.json")
     args = parser.parse_args(argv)
     if args.report_only:
-        sparql, validation, retrieval, vocab = (json.loads((OUT / f"{n}.json").read_text())
-                                                for n in ("sparql", "validation", "retrieval", "vocab_load"))
+        sparql, validation, retrieval, vocab, tagging, scale = (
+            json.loads((OUT / f"{n}.json").read_text())
+            for n in ("sparql", "validation", "retrieval", "vocab_load", "tagging", "scale"))
     elif args.quick:
         sparql = bench_sparql.main(["--records", "5000", "--repeats", "10", "--budget", "5", "--rdflib-budget", "15"])
         validation = bench_validation.main(["--batch", "2000", "--naive", "2", "--single", "100"])
         retrieval = bench_retrieval.main(["--records", "10000", "--queries", "200"])
         vocab = bench_vocab_load.main(["--concepts", "10000", "--repeats", "1"])
+        tagging = bench_tagging.main([])
+        scale = bench_scale.main(["--records", "20000", "--repeats", "5"])
     else:
         sparql = bench_sparql.main([])
         validation = bench_validation.main([])
         retrieval = bench_retrieval.main([])
         vocab = bench_vocab_load.main([])
+        tagging = bench_tagging.main([])
+        scale = bench_scale.main([])
     lines = [
         "# Benchmark results", "",
         f"Produced by `make {'bench-quick' if args.quick else 'bench'}`; every figure is measured in the same run "
@@ -51,6 +56,16 @@ def main(argv: list[str] | None = None) -> None:
         f"{vocab['kmgraph_peak_rss_mb']} MB peak | plain pyoxigraph bulk load {vocab['baseline_seconds']} s, "
         f"{vocab['baseline_peak_rss_mb']} MB | {vocab['time_ratio']}x time, {vocab['memory_ratio']}x memory | <= 2x time |",
         f"| Concept autocomplete (p95) | {retrieval['autocomplete_p95_ms']} ms | | | <= 20 ms |",
+        f"| Tagging, GBF targets, {tagging['documents']} texts, {tagging['folds']}-fold CV: P@1 / NDCG@5 / F1@5 | "
+        f"{tagging['kmgraph']['P@1']} / {tagging['kmgraph']['NDCG@5']} / {tagging['kmgraph']['F1@5']}, "
+        f"{tagging['kmgraph_docs_per_second']} docs/s | best Annif {tagging['annif_version']} backend "
+        f"({tagging['best_annif']}) {tagging['annif'][tagging['best_annif']]['P@1']} / "
+        f"{tagging['annif'][tagging['best_annif']]['NDCG@5']} / {tagging['annif'][tagging['best_annif']]['F1@5']} | "
+        f"+{tagging['delta_p_at_1']} P@1, +{tagging['delta_ndcg_at_5']} NDCG@5 | >= +0.05 each, >= 200 docs/s |",
+        f"| Scale: {scale['records']} records ({scale['triples']} triples), named queries | slowest p95 "
+        f"{scale['named_query_p95_max_ms']} ms; record search p95 {scale['record_search_p95_ms']} ms; start-up "
+        f"{scale['startup_seconds']} s | minimal endpoint on a copy of the store | "
+        f"{scale['p95_ratio_vs_minimal_geomean']}x (geometric mean of p95 ratios) | |",
         "", "Per-query figures: `bench/out/*.json`.", "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

@@ -276,36 +276,11 @@ def eval_tagging(file: Path, project: str, folds: int, store: Path | None) -> No
 
     Prints P@1, P@3, R@5, F1@5 and NDCG@5 as Annif defines them.
     """
-    import json
+    from .tagging.evaluation import evaluate_project, read_labelled
 
-    from .errors import InputError
-    from .tagging.evaluation import cross_validate
-    from .tagging.model import Example
-    from .tagging.projects import PROJECTS, build_tagger, catalogue_corpus, wordmap_for
-    from .vocab.concepts import ConceptIndex
-
-    if project not in PROJECTS:
-        raise InputError(f"no project {project!r}; projects: {', '.join(PROJECTS)}")
-    examples = []
-    for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-        try:
-            row = json.loads(line)
-            labels = list(row.get("gbf_targets", [])) + ([row["aichi_target"]] if row.get("aichi_target") else [])
-            examples.append(Example(row["text"], ["https://w3id.org/kmgraph/id/" + x for x in labels], row.get("lang", "en")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{file} line {n}: not a labelled text: {exc}") from exc
-    settings = Settings.load(store=store)
-    with _vocabulary_store(settings) as backend:
-        concepts = ConceptIndex.build(backend)
-        corpus, wordmap = catalogue_corpus(backend), wordmap_for(concepts)
-    spec = PROJECTS[project]
-    wanted = {c.iri for c in concepts.concepts.values() if c.vocab == spec.vocab and c.broader}
-
-    def train(part):
-        tagger = build_tagger(spec, concepts, corpus, part, wordmap)
-        return lambda ex: [s.uri for s in tagger.suggest(ex.text, ex.lang, limit=20) if s.uri in wanted][:5]
-
-    result = cross_validate(examples, train, lambda ex: {lab for lab in ex.labels if lab in wanted}, k=folds)
+    examples = read_labelled(file)
+    with _vocabulary_store(Settings.load(store=store)) as backend:
+        result, _ = evaluate_project(backend, project, examples, folds)
     click.echo(f"{project}: {len(examples)} texts, {folds}-fold cross-validation")
     for measure, value in result.items():
         click.echo(f"  {measure:<7} {value:.4f}")

@@ -3,10 +3,19 @@ over documents), and k-fold cross-validation so that no text is scored by a mode
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from ..errors import InputError
+from ..namespaces import concept_iri
+from .model import Example
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 MEASURES = ("P@1", "P@3", "R@5", "F1@5", "NDCG@5")
 
@@ -50,3 +59,36 @@ def cross_validate(items: list, train: Callable[[list], Callable[[object], list[
         predict = train(fold.train)
         per_doc += [scores(predict(item), gold(item)) for item in fold.test]
     return average(per_doc)
+
+
+def read_labelled(path: Path) -> list[Example]:
+    """Labelled texts, one JSON object per line: ``text``, ``gbf_targets``, ``aichi_target``, ``lang``."""
+    examples = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            row = json.loads(line)
+            labels = list(row.get("gbf_targets", [])) + ([row["aichi_target"]] if row.get("aichi_target") else [])
+            examples.append(Example(row["text"], [concept_iri(x) for x in labels], row.get("lang", "en")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path} line {n}: not a labelled text: {exc}") from exc
+    return examples
+
+
+def evaluate_project(store: "Store", project_id: str, examples: list[Example], k: int = 5) -> tuple[dict, set[str]]:
+    """Cross-validate a tagging project on ``examples``; the measures and the concepts scored (the
+    project's concepts that have a broader one: GBF targets, not goals)."""
+    from ..vocab.concepts import ConceptIndex
+    from .projects import PROJECTS, build_tagger, catalogue_corpus, wordmap_for
+
+    if project_id not in PROJECTS:
+        raise InputError(f"no project {project_id!r}; projects: {', '.join(PROJECTS)}")
+    concepts = ConceptIndex.build(store)
+    corpus, wordmap = catalogue_corpus(store), wordmap_for(concepts)
+    spec = PROJECTS[project_id]
+    wanted = {c.iri for c in concepts.concepts.values() if c.vocab == spec.vocab and c.broader}
+
+    def train(part: list[Example]) -> Callable[[Example], list[str]]:
+        tagger = build_tagger(spec, concepts, corpus, part, wordmap)
+        return lambda ex: [s.uri for s in tagger.suggest(ex.text, ex.lang, limit=20) if s.uri in wanted][:5]
+
+    return cross_validate(examples, train, lambda ex: {lab for lab in ex.labels if lab in wanted}, k=k), wanted
