@@ -49,7 +49,7 @@ def turtle_literal(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def prepare(work: Path, concepts: ConceptIndex, examples: list, candidates: set[str]) -> None:
+def prepare(work: Path, concepts: ConceptIndex, examples: list, candidates: set[str], backends: tuple[str, ...]) -> None:
     """Vocabulary, per-fold corpora and projects for Annif in ``work``."""
     skos = ["@prefix skos: <http://www.w3.org/2004/02/skos/core#> ."]
     concept_docs = []
@@ -69,13 +69,14 @@ def prepare(work: Path, concepts: ConceptIndex, examples: list, candidates: set[
         (folder / "train.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         for i, ex in enumerate(fold.test):
             (folder / "test" / f"doc-{i:03d}.txt").write_text(ex.text, encoding="utf-8")
-        for backend in BACKENDS:
+        for backend in backends:
             config += [f"[{backend}-{n}]", f"name={backend} fold {n}", "language=en", f"backend={backend}",
                        "vocab=gbf", "analyzer=snowball(english)", "limit=100", ""]
     (work / "projects.cfg").write_text("\n".join(config), encoding="utf-8")
 
 
-def run_annif(work: Path, python: Path, examples: list, wanted: set[str], corpus_text: str) -> dict:
+def run_annif(work: Path, python: Path, examples: list, wanted: set[str], corpus_text: str,
+              backends: tuple[str, ...]) -> dict:
     env = {**os.environ, "NLTK_DATA": str(work / "nltk_data")}
     subprocess.run([str(python), str(HERE / "annif_runner.py"), "punkt", str(work / "nltk_data")],
                    input=corpus_text, text=True, check=True, env=env)
@@ -83,7 +84,7 @@ def run_annif(work: Path, python: Path, examples: list, wanted: set[str], corpus
     subprocess.run([annif, "load-vocab", "gbf", "vocab.ttl", "--language", "en"], cwd=work, check=True, env=env,
                    capture_output=True)
     results = {}
-    for backend in BACKENDS:
+    for backend in backends:
         started, per_doc, failure = time.perf_counter(), [], None
         for n, fold in enumerate(folds(examples, K)):
             done = subprocess.run([str(python), str(HERE / "annif_runner.py"), "fold", str(work), backend, str(n)],
@@ -104,7 +105,9 @@ def run_annif(work: Path, python: Path, examples: list, wanted: set[str], corpus
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEV)
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="Annif backends to compare")
     args = parser.parse_args(argv)
+    backends = tuple(args.backends.split(","))
     store = EmbeddedStore(None)
     load_bundled(store)
     load_catalogue(build_services(store), CATALOGUE)  # what `kmgraph init` gives the tagger to learn from
@@ -119,10 +122,10 @@ def main(argv: list[str] | None = None) -> dict:
     python = annif_python()
     work = Path(tempfile.mkdtemp(prefix="kmgraph-bench-annif-"))
     try:
-        prepare(work, concepts, examples, candidates)
+        prepare(work, concepts, examples, candidates, backends)
         corpus_text = "\n".join(ex.text for ex in examples) + "\n" + "\n".join(
             c.definition.get("en", "") for c in concepts.concepts.values())
-        annif = run_annif(work, python, examples, wanted, corpus_text)
+        annif = run_annif(work, python, examples, wanted, corpus_text, backends)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     best = max((b for b in annif if "failed" not in annif[b]), key=lambda b: annif[b]["P@1"])

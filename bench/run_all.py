@@ -22,11 +22,11 @@ def main(argv: list[str] | None = None) -> None:
             json.loads((OUT / f"{n}.json").read_text())
             for n in ("sparql", "validation", "retrieval", "vocab_load", "tagging", "scale"))
     elif args.quick:
-        sparql = bench_sparql.main(["--records", "5000", "--repeats", "10", "--budget", "5", "--rdflib-budget", "15"])
+        sparql = bench_sparql.main(["--records", "5000", "--repeats", "10", "--budget", "5", "--rdflib-budget", "10"])
         validation = bench_validation.main(["--batch", "2000", "--naive", "2", "--single", "100"])
         retrieval = bench_retrieval.main(["--records", "10000", "--queries", "200"])
         vocab = bench_vocab_load.main(["--concepts", "10000", "--repeats", "1"])
-        tagging = bench_tagging.main([])
+        tagging = bench_tagging.main(["--backends", "tfidf,svc"])
         scale = bench_scale.main(["--records", "20000", "--repeats", "5"])
     else:
         sparql = bench_sparql.main([])
