@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives when they are missing: Virtuoso Open Source
-# (remote-backend contract tests) and a Java runtime (HermiT reasoner). Needs root for apt-get;
+# (remote-backend contract tests), a Java runtime (HermiT reasoner) and Chromium (web interface tests,
+# driven by Playwright; Playwright never downloads a browser here). Needs root for apt-get;
 # without it, prints what to install and lets the tests fail with a clear message.
 set -euo pipefail
 
 need=()
 command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

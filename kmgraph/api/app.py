@@ -14,7 +14,7 @@ from ..config import AUDIT_SUFFIX, Settings
 from ..queries import QueryCatalog
 from ..services import Services, beside_store, build_services, initialise
 from ..store import Store, open_store
-from ..web import STATIC_DIR, templates
+from ..web import STATIC_DIR, forms, pages, templates
 from . import (
     audit,
     concepts,
@@ -91,5 +91,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.include_router(tagging.router)
     app.include_router(vocabularies.router)
     app.include_router(audit.router)
+    app.include_router(pages.router)
+    app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -27,12 +27,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def principal(request: Request) -> Actor | None:
-    """The caller: ``None`` when anonymous; a token that matches nothing is refused (403)."""
+def principal(request: Request, token: str | None = None) -> Actor | None:
+    """The caller (by its bearer token, or ``token`` typed into a page's form): ``None`` when
+    anonymous; a token that matches nothing is refused (403)."""
     cached = request.scope.get("kmgraph.principal")
     if cached is not None:
         return cached
-    token = bearer_token(request)
+    token = token or bearer_token(request)
     if token is None:
         return None
     entry = request.app.state.tokens.authenticate(token)
@@ -43,13 +44,12 @@ def principal(request: Request) -> Actor | None:
     return found
 
 
-def authorise(request: Request, right: Right) -> Actor:
+def authorise(request: Request, right: Right, token: str | None = None) -> Actor:
     """The actor allowed to use ``right``; marks the request for the audit log first."""
     request.scope[AUDIT_MARK] = right.value
-    if bearer_token(request) is None:
+    found = principal(request, token)
+    if found is None:
         raise AuthenticationError("this operation needs a bearer token (Authorization: Bearer ...)")
-    found = principal(request)
-    assert found is not None
     if not found.can(right):
         raise PermissionDeniedError(f"the role {found.role!r} of this token has no {right.value!r} right")
     return found

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from ..formats import Format, negotiate
 from ..records.index import Query as RecordQuery
+from ..records.search import SearchParams, search
 from ..vocab.detail import LANG_FALLBACK, concept_detail
+from ..web import render
 
 router = APIRouter(tags=["concepts"])
 
@@ -48,8 +50,10 @@ def _concept_response(request: Request, key: str, lang: str) -> Response:
     records = state.records.index.search(RecordQuery(concepts=[{concept.iri}], limit=1))[0]
     detail = concept_detail(state.store, index, concept, lang, records)
     if fmt.name == "html":
-        return HTMLResponse(state.templates.get_template("concept.html").render(
-            request=request, c=detail, lang=lang), headers={"Vary": "Accept"})
+        related = search(state.records.index, index, SearchParams(concept=concept.iri, lang=lang, size=10))["results"]
+        page = render(request, "concept.html", c=detail, lang=lang, related=related)
+        page.headers["Vary"] = "Accept"
+        return page
     return JSONResponse(detail, headers={"Vary": "Accept"})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import KmgraphError
@@ -22,21 +22,40 @@ def problem(status: int, title: str, detail: str, *, slug: str, instance: str | 
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+def wants_page(request: Request) -> bool:
+    """A browser on a page of the web interface gets an error page, every other client a problem."""
+    path = request.url.path
+    accept = request.headers.get("accept", "")
+    return (path == "/" or path.startswith("/ui/")) or (accept.startswith("text/html") and request.method == "GET")
+
+
+def _answer(request: Request, status: int, title: str, detail: str, *, slug: str, extra: dict | None = None,
+            headers: dict | None = None) -> Response:
+    if wants_page(request):
+        from ..web import render
+
+        lang = request.query_params.get("lang", "en")
+        return render(request, "error.html", status_code=status, title=title, detail=detail,
+                      lang=lang if lang.isalpha() and len(lang) == 2 else "en")
+    return problem(status, title, detail, slug=slug, instance=request.url.path, extra=extra, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(KmgraphError)
-    async def _kmgraph_error(request: Request, exc: KmgraphError) -> JSONResponse:
+    async def _kmgraph_error(request: Request, exc: KmgraphError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem(exc.status, exc.title, exc.message, slug=exc.type_slug,
-                       instance=request.url.path, extra=exc.detail, headers=headers)
+        return _answer(request, exc.status, exc.title, exc.message, slug=exc.type_slug, extra=exc.detail,
+                       headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
-        return problem(exc.status_code, title, str(exc.detail), slug=title.lower().replace(" ", "-"),
-                       instance=request.url.path, headers=getattr(exc, "headers", None))
+        return _answer(request, exc.status_code, title, str(exc.detail), slug=title.lower().replace(" ", "-"),
+                       headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
-        return problem(422, "Invalid request", "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors),
-                       slug="invalid-request", instance=request.url.path, extra={"errors": errors})
+        return _answer(request, 422, "Invalid request",
+                       "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors),
+                       slug="invalid-request", extra={"errors": errors})

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, NotFoundError, TooLargeError
+from ..errors import InputError, NotFoundError
 from ..tagging.projects import PROJECTS
 from .bodies import decode_utf8, read_body
 
@@ -24,16 +24,9 @@ class TagRequest(BaseModel):
     schemes: list[str] = Field(default_factory=lambda: ["gbf"], description="Vocabularies to suggest from: gbf, aichi")
 
 
-def _check_size(request: Request, text: str) -> None:
-    limit = request.app.state.settings.max_tag_chars
-    if len(text) > limit:
-        raise TooLargeError(f"the text has {len(text)} characters; the limit is {limit}")
-
-
 def _suggest(request: Request, project_id: str, text: str, lang: str, limit: int, threshold: float):
-    _check_size(request, text)
-    tagger = request.app.state.taggers.get(project_id)
-    return tagger.suggest(text, lang, limit, threshold)
+    state = request.app.state
+    return state.taggers.suggest(project_id, text, lang, limit, threshold, state.settings.max_tag_chars)
 
 
 @router.post("/tag", summary="Suggest concepts for a text, with the evidence and the path that led to each")

@@ -50,14 +50,16 @@ class LoadResult:
     summary: Summary
     version: int | None = None
     status: str = "checked"
+    changes: dict | None = None  # a check's diff against the current version (None: there is none)
 
     @property
     def accepted(self) -> bool:
         return self.status == "current"
 
     def to_dict(self) -> dict:
-        return {"vocabulary": self.vocabulary, "version": self.version, "status": self.status,
-                "summary": self.summary.__dict__, "gate": self.report.to_dict()}
+        out = {"vocabulary": self.vocabulary, "version": self.version, "status": self.status,
+               "summary": self.summary.__dict__, "gate": self.report.to_dict()}
+        return out if self.changes is None else {**out, "changes": self.changes}
 
 
 class Curator:
@@ -73,8 +75,9 @@ class Curator:
         """Run the gate on files without storing anything (against the current version if any)."""
         candidate = read_candidate(sources, base=base, progress=progress)
         vocab_id = self._vocabulary_id(candidate, vocab)
-        self._add_previous(candidate, vocab_id)
-        return LoadResult(vocab_id, run_gate(candidate.store), _summarise(candidate.store))
+        previous = self._add_previous(candidate, vocab_id)
+        return LoadResult(vocab_id, run_gate(candidate.store), _summarise(candidate.store),
+                          changes=diff_dataset(candidate.store) if previous else None)
 
     def load(self, sources: list[SourceFile], actor: Actor, vocab: str | None = None, *, force: bool = False,
              base: str | None = None, progress: Callable[[int], None] | None = None,

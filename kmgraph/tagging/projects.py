@@ -6,12 +6,12 @@ import json
 import threading
 from dataclasses import dataclass
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, TooLargeError
 from ..namespaces import KMO
 from ..resources import ONTOLOGY_DIR, query_text
 from ..store import Store
 from ..vocab.concepts import ConceptIndex, ConceptIndexCache
-from .model import Example, Tagger
+from .model import Example, Suggestion, Tagger
 from .text import WordMap
 
 TRAINING = ONTOLOGY_DIR / "training/aichi-activities.jsonl"
@@ -77,6 +77,13 @@ class Taggers:
         self._lock = threading.Lock()
         self._taggers: dict[str, Tagger] = {}
         self._version: object = None
+
+    def suggest(self, project_id: str, text: str, lang: str, limit: int, threshold: float,
+                max_chars: int) -> list[Suggestion]:
+        """Suggestions of one project for a text of at most ``max_chars`` characters."""
+        if len(text) > max_chars:
+            raise TooLargeError(f"the text has {len(text)} characters; the limit is {max_chars}")
+        return self.get(project_id).suggest(text, lang, limit, threshold)
 
     def get(self, project_id: str) -> Tagger:
         if project_id not in PROJECTS:

@@ -27,6 +27,8 @@ def concept_detail(store: Store, index: ConceptIndex, concept: Concept, lang: st
             "property": "skos:" + row["property"].value.rsplit("#", 1)[-1],
             "justification": row["justification"].value if row["justification"] else None,
             "source": row["source"].value if row["source"] else None})
+    sources = [row["source"].value for row in store.query(query_text("system/concept-sources"),
+                                                          bindings={"concept": ox.NamedNode(concept.iri)})]
     indicators = [_brief(index, c.iri, lang) for c in index.concepts.values()
                   if concept.iri in c.broader and any(t.endswith("#Indicator") for t in c.types)]
     return {
@@ -39,6 +41,7 @@ def concept_detail(store: Store, index: ConceptIndex, concept: Concept, lang: st
         "prefLabels": concept.pref,
         "altLabels": [{"label": t, "lang": lng} for t, lng in concept.alt],
         "definition": concept.definition,
+        "sources": sources,
         "types": concept.types,
         "schemes": concept.schemes,
         "broader": [_brief(index, b, lang) for b in concept.broader],

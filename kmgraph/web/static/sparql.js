@@ -8,6 +8,12 @@
   const select = document.getElementById("example");
   const downloads = document.getElementById("downloads");
   const endpoint = form.getAttribute("action");
+  // Syntax highlighting from the vendored CodeMirror 5 (static/vendor); the plain textarea otherwise.
+  const editor = window.CodeMirror ? window.CodeMirror.fromTextArea(textarea, {
+    mode: "application/sparql-query", lineNumbers: true, viewportMargin: Infinity,
+    screenReaderLabel: "SPARQL query", extraKeys: { "Ctrl-Enter": () => run(), "Cmd-Enter": () => run() } }) : null;
+  const getQuery = () => (editor ? editor.getValue() : textarea.value);
+  const setQuery = (text) => (editor ? editor.setValue(text) : (textarea.value = text));
 
   function cell(term) {
     const td = document.createElement("td");
@@ -45,7 +51,7 @@
   async function run(event) {
     if (event) event.preventDefault();
     status.textContent = "Running…";
-    const query = textarea.value;
+    const query = getQuery();
     const url = endpoint + "?query=" + encodeURIComponent(query);
     document.getElementById("download-csv").href = url + "&format=csv";
     document.getElementById("download-json").href = url + "&format=json";
@@ -70,7 +76,7 @@
       for (const q of list) { const o = document.createElement("option"); o.value = q.name; o.textContent = q.title; o.dataset.text = q.example; select.appendChild(o); }
     } catch (err) { /* examples are optional */ }
   }
-  select.addEventListener("change", () => { const o = select.selectedOptions[0]; if (o && o.dataset.text) textarea.value = o.dataset.text; });
+  select.addEventListener("change", () => { const o = select.selectedOptions[0]; if (o && o.dataset.text) setQuery(o.dataset.text); });
   form.addEventListener("submit", run);
   loadExamples();
 })();
