@@ -27,6 +27,7 @@ CREATE INDEX IF NOT EXISTS targets_rid ON targets(rid);
 CREATE INDEX IF NOT EXISTS records_type ON records(type);
 CREATE INDEX IF NOT EXISTS records_country ON records(country);
 CREATE INDEX IF NOT EXISTS records_year ON records(year);
+CREATE INDEX IF NOT EXISTS records_date ON records(date DESC, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, summary, tokenize='unicode61 remove_diacritics 2');
 """
 
@@ -68,7 +69,8 @@ class RetrievalIndex:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
-        self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
+        self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA +
+                               "CREATE TEMP TABLE hits (rid INTEGER PRIMARY KEY);")
         self._lock = threading.Lock()
         self._facet_cache: dict | None = None
 
@@ -130,12 +132,16 @@ class RetrievalIndex:
         clause = " AND ".join(where)
         unfiltered = len(where) == 1
         with self._lock:
-            total = self._db.execute(f"SELECT COUNT(*) FROM records r WHERE {clause}", params).fetchone()[0]
+            # The hits once, into a temporary table that the count, the page and every facet read.
+            self._db.execute("DELETE FROM temp.hits")
+            total = self._db.execute(f"INSERT INTO temp.hits SELECT r.rid FROM records r WHERE {clause}",
+                                     params).rowcount
             rows = self._db.execute(
-                f"SELECT r.rid, r.id, r.iri, r.type, r.country, r.date, r.titles FROM records r WHERE {clause} "
-                "ORDER BY r.date DESC, r.id LIMIT ? OFFSET ?", params + [q.limit, q.offset]).fetchall()
+                "SELECT r.rid, r.id, r.iri, r.type, r.country, r.date, r.titles FROM records r "
+                "WHERE r.rid IN (SELECT rid FROM temp.hits) ORDER BY r.date DESC, r.id LIMIT ? OFFSET ?",
+                [q.limit, q.offset]).fetchall()
             tags = self._tags_of([row[0] for row in rows])
-            facets = self._facets(clause, params, cached=unfiltered)
+            facets = self._facets(cached=unfiltered)
         hits = [{"rid": rid, "id": id_, "uri": iri, "type": type_, "country": country, "date": date,
                  "titles": json.loads(titles), "tags": tags.get(rid, [])}
                 for rid, id_, iri, type_, country, date, titles in rows]
@@ -150,17 +156,19 @@ class RetrievalIndex:
             out.setdefault(rid, []).append(concept)
         return out
 
-    def _facets(self, clause: str, params: list, *, cached: bool) -> dict[str, dict[str, int]]:
+    def _facets(self, *, cached: bool) -> dict[str, dict[str, int]]:
+        """Counts per type, country, year and GBF target over the hits of the last search."""
         if cached and self._facet_cache is not None:
             return self._facet_cache
-        hits = f"SELECT r.rid FROM records r WHERE {clause}"
-        queries = {
-            "type": f"SELECT type, COUNT(*) FROM records WHERE rid IN ({hits}) AND type IS NOT NULL GROUP BY type",
-            "country": f"SELECT country, COUNT(*) FROM records WHERE rid IN ({hits}) AND country IS NOT NULL GROUP BY country",
-            "year": f"SELECT year, COUNT(*) FROM records WHERE rid IN ({hits}) AND year IS NOT NULL GROUP BY year",
-            "target": f"SELECT target, COUNT(*) FROM targets WHERE rid IN ({hits}) GROUP BY target",
-        }
-        facets = {name: {str(k): n for k, n in self._db.execute(sql, params)} for name, sql in queries.items()}
+        facets: dict[str, dict[str, int]] = {"type": {}, "country": {}, "year": {}}
+        for type_, country, year, n in self._db.execute(
+                "SELECT type, country, year, COUNT(*) FROM temp.hits h JOIN records r ON r.rid = h.rid "
+                "GROUP BY type, country, year"):
+            for name, value in (("type", type_), ("country", country), ("year", year)):
+                if value is not None:
+                    facets[name][str(value)] = facets[name].get(str(value), 0) + n
+        facets["target"] = {t: n for t, n in self._db.execute(
+            "SELECT target, COUNT(*) FROM temp.hits h JOIN targets t ON t.rid = h.rid GROUP BY target")}
         if cached:
             self._facet_cache = facets
         return facets
