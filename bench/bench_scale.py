@@ -25,9 +25,15 @@ from . import catalogue
 from .bench_sparql import SERVER_ENV, TOKEN, build_store
 from .harness import free_port, percentile, save, start, stop
 
+QUERY_BUDGET = 20.0  # seconds of timed runs per query and endpoint (a query slower than that: one run)
+
 
 def timings(client: httpx.Client, url: str, query: str, repeats: int, headers: dict) -> list[float]:
+    """``repeats`` timed runs after a warm-up; fewer (at least 1) for a query that takes seconds, so the
+    whole run stays within its time budget."""
+    t0 = time.perf_counter()
     client.post(url, content=query.encode(), headers=headers)  # warm-up
+    repeats = min(repeats, max(1, int(QUERY_BUDGET / max(time.perf_counter() - t0, 1e-3))))
     out = []
     for _ in range(repeats):
         t0 = time.perf_counter()
