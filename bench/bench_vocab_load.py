@@ -22,7 +22,7 @@ from pathlib import Path
 from .harness import save
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 mode, file, work = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 t0 = time.perf_counter()
@@ -41,7 +41,10 @@ else:
         extra = {"status": result.status, "errors": result.report.errors, "warnings": result.report.warnings,
                  "triples": result.summary.triples}
 seconds = time.perf_counter() - t0
-print(json.dumps({"seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))
+# VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across fork, so a child of a big
+# benchmark process would report the parent's peak.
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": seconds, "peak_rss_mb": hwm / 1024, **extra}))
 """
 
 
