@@ -14,6 +14,7 @@ from ..access import Actor, Right
 from ..errors import AuthenticationError, PermissionDeniedError
 
 AUDIT_MARK = "kmgraph.audit"
+PRINCIPAL = "kmgraph.principal"  # the authenticated actor of a request, once known
 
 
 def bearer_token(request: Request) -> str | None:
@@ -30,7 +31,7 @@ def client_address(request: Request) -> str:
 def principal(request: Request, token: str | None = None) -> Actor | None:
     """The caller (by its bearer token, or ``token`` typed into a page's form): ``None`` when
     anonymous; a token that matches nothing is refused (403)."""
-    cached = request.scope.get("kmgraph.principal")
+    cached = request.scope.get(PRINCIPAL)
     if cached is not None:
         return cached
     token = token or bearer_token(request)
@@ -40,7 +41,7 @@ def principal(request: Request, token: str | None = None) -> Actor | None:
     if entry is None:
         raise PermissionDeniedError("the bearer token given is not valid here")
     found = Actor.of_role(entry.name, entry.role, client_address(request))
-    request.scope["kmgraph.principal"] = found
+    request.scope[PRINCIPAL] = found
     return found
 
 

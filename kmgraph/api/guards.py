@@ -17,9 +17,9 @@ from fastapi import Request
 from limits import parse_many, storage, strategies
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..access import AuditLog, TokenRegistry
+from ..access import Actor, AuditLog, TokenRegistry
 from ..errors import BusyError, ConfigError
-from .auth import AUDIT_MARK
+from .auth import AUDIT_MARK, PRINCIPAL
 from .problems import problem
 
 EXEMPT_PREFIXES = ("/health", "/static/")
@@ -47,7 +47,7 @@ class AuditMiddleware:
             await self.app(scope, receive, tracking_send)
         finally:
             if AUDIT_MARK in scope and scope["method"] not in READ_METHODS:
-                who = scope.get("kmgraph.principal")
+                who = scope.get(PRINCIPAL)
                 client = scope.get("client")
                 await asyncio.to_thread(
                     self.log.record, actor=who.name if who else "anonymous", role=who.role if who else "anonymous",
@@ -67,13 +67,16 @@ class RateLimitMiddleware:
         self.limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
 
     def _key(self, scope: Scope) -> tuple[str, list]:
+        """The limit's key; a valid token's actor is kept in the scope so the endpoint does not
+        authenticate it again (``auth.principal`` reads it)."""
+        client = scope.get("client")
         for name, value in scope.get("headers", ()):
             if name == b"authorization":
                 scheme, _, token = value.decode("latin-1").partition(" ")
                 entry = self.tokens.authenticate(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
                 if entry is not None:
+                    scope[PRINCIPAL] = Actor.of_role(entry.name, entry.role, client[0] if client else "")
                     return f"token:{entry.name}", self.per_token
-        client = scope.get("client")
         return f"address:{client[0] if client else '-'}", self.anonymous
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ..access import Actor, Right
-from ..api.auth import authorise
+from ..api.auth import PRINCIPAL, authorise
 from ..curation import source_for_upload, vocabulary_id
 from ..errors import InputError, NotFoundError, TooLargeError
 from ..validation.inputs import parse_body
@@ -127,7 +127,7 @@ async def curate_decide(request: Request, lang: str = LANG) -> HTMLResponse:
     if form.get("decision") != "confirm":
         return render(request, "curate.html", lang=lang, result=None, staged=None, vocab=staged.vocab,
                       loaded={"abandoned": True, "vocabulary": staged.vocab})
-    request.scope["kmgraph.principal"] = staged.actor
+    request.scope[PRINCIPAL] = staged.actor
     authorise(request, Right.CURATE)
     source = source_for_upload(staged.name, staged.media_type, staged.data)
     result = await run_in_threadpool(request.app.state.curator.load, [source], staged.actor, staged.vocab,
