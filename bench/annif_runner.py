@@ -51,7 +51,7 @@ def run_fold(work: Path, backend: str, fold: int) -> None:
     annif(work, "index", project, "--force", "--limit", "10", str(folder / "test"))
     suggestions = {}
     for doc in sorted((folder / "test").glob("*.txt")):
-        lines = doc.with_suffix(f".annif").read_text(encoding="utf-8").splitlines()
+        lines = doc.with_suffix(".annif").read_text(encoding="utf-8").splitlines()
         suggestions[doc.stem] = [line.split("\t")[0].strip("<>") for line in lines if line.strip()]
     (folder / f"{backend}.json").write_text(json.dumps(suggestions), encoding="utf-8")
 

@@ -18,12 +18,10 @@ from . import __version__
 from .access import AuditLog
 from .config import Settings
 from .errors import ConfigError, InputError, StoreLockedError
-from .services import beside_store
+from .services import ARCHIVE_SUFFIX, INDEX_SUFFIX, beside_store
 from .store import EmbeddedStore, Store
 
 MANIFEST = "kmgraph-backup.json"
-ARCHIVE_SUFFIX = ".versions"
-INDEX_SUFFIX = ".index"
 
 
 def backup(store: Store, audit: AuditLog | None, settings: Settings, target: Path) -> dict:
@@ -65,13 +63,13 @@ def restore(source: Path, settings: Settings, *, force: bool = False) -> dict:
         raise InputError(f"the backup in {source} does not match its manifest ({quads} quads, expected "
                          f"{manifest['quads']}); nothing was changed")
     _swap(staged, path)
-    archives = path.with_name(path.name + ARCHIVE_SUFFIX)
+    archives = settings.beside_store(ARCHIVE_SUFFIX)
     if (source / "versions").is_dir():
         staged_archives = archives.with_name(archives.name + ".restoring")
         shutil.rmtree(staged_archives, ignore_errors=True)
         shutil.copytree(source / "versions", staged_archives)
         _swap(staged_archives, archives)
-    shutil.rmtree(path.with_name(path.name + INDEX_SUFFIX), ignore_errors=True)  # derived: rebuilt on open
+    shutil.rmtree(settings.beside_store(INDEX_SUFFIX), ignore_errors=True)  # derived: rebuilt on open
     if (source / "tokens.json").is_file() and not settings.tokens_path.exists():
         shutil.copy2(source / "tokens.json", settings.tokens_path)
     return {**manifest, "store": str(path)}

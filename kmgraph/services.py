@@ -39,6 +39,10 @@ class Services:
     recovered: list[str]  # what opening repaired (unfinished vocabulary loads)
 
 
+ARCHIVE_SUFFIX = ".versions"  # vocabulary version archives, beside the store
+INDEX_SUFFIX = ".index"  # the retrieval index (derived: rebuilt from the store when missing)
+
+
 def beside_store(store: Store, suffix: str) -> Path | None:
     """A folder beside an embedded store on disk (``None`` for a store in memory or remote)."""
     path = getattr(store, "path", None)
@@ -48,9 +52,9 @@ def beside_store(store: Store, suffix: str) -> Path | None:
 def build_services(store: Store) -> Services:
     validator = RecordValidator(store)
     concepts = ConceptIndexCache(store)
-    index = beside_store(store, ".index")
+    index = beside_store(store, INDEX_SUFFIX)
     records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
-    curator = Curator(store, beside_store(store, ".versions"))
+    curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = curator.recover()
     return Services(store, validator, concepts, records, Taggers(store, concepts), curator, recovered)
 

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from ..curation import source_for_upload
 from ..curation.gate import describe_checks
+from ..curation.sources import ID_PATTERN
 from ..errors import GateRejectedError
 from ..formats import GRAPH_FORMATS, documented, negotiate
 from ..namespaces import vocabulary_graph
@@ -20,7 +21,7 @@ from .bodies import media_type, read_body
 from .guards import expensive
 
 router = APIRouter(prefix="/vocabularies", tags=["vocabularies"])
-VocabId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="vocabulary id (gbf, gbf-indicators ...)")]
+VocabId = Annotated[str, Path(pattern=ID_PATTERN, description="vocabulary id (gbf, gbf-indicators ...)")]
 
 
 def _curator(request: Request):

@@ -34,7 +34,8 @@ EXTENSIONS: dict[str, tuple[str, ox.RdfFormat | None]] = {
     ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None),
 }
 MEDIA_TYPES = {media: (ext, fmt) for ext, (media, fmt) in reversed(list(EXTENSIONS.items()))}
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"  # a vocabulary id: lower-case letters, digits, hyphens
+_ID = re.compile(ID_PATTERN)
 SKOS_CONCEPT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#Concept")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VOCABULARY = ox.NamedNode("https://w3id.org/kmgraph/ontology#Vocabulary")

@@ -11,7 +11,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -23,10 +23,9 @@ from ..errors import InputError, NotFoundError, TooLargeError
 from ..validation.inputs import parse_body
 from ..validation.messages import pick_language
 from ..validation.render import RENDERERS
-from . import render
+from . import LANG, render
 
 router = APIRouter(include_in_schema=False)
-LANG = Query("en", pattern=r"^[a-z]{2}$")
 SYNTAXES = {"turtle": "text/turtle", "jsonld": "application/ld+json"}
 STAGED_SECONDS = 900
 

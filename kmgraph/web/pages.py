@@ -6,6 +6,8 @@ renders their results; the forms that change or check data are in ``forms.py``.
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
@@ -15,17 +17,18 @@ from ..tagging.projects import PROJECTS
 from ..vocab import bundled
 from ..vocab.concepts import Concept, ConceptIndex
 from ..vocab.detail import LANG_FALLBACK
-from . import render
+from ..curation.sources import ID_PATTERN
+from . import LANG, render
 
 router = APIRouter(include_in_schema=False)
-LANG = Query("en", pattern=r"^[a-z]{2}$")
 BROWSE_FIRST = ("gbf", "gbf-indicators", "km", "chm")
 
 
 def node(c: Concept, lang: str) -> dict:
     """What a tree or a list shows of a concept: label with the language it is in, link, children."""
     label, label_lang = c.label(lang, LANG_FALLBACK)
-    href = f"/concepts/{c.notation}?lang={lang}" if c.notation else f"/concepts?uri={c.iri}&lang={lang}"
+    href = (f"/concepts/{quote(c.notation)}?lang={lang}" if c.notation
+            else f"/concepts?{urlencode({'uri': c.iri, 'lang': lang})}")
     return {"iri": c.iri, "notation": c.notation, "label": label, "lang": label_lang,
             "fallback": label_lang != lang, "href": href, "children": len(c.narrower)}
 
@@ -54,7 +57,7 @@ def home(request: Request, lang: str = LANG) -> HTMLResponse:
 
 
 @router.get("/ui/browse", response_class=HTMLResponse)
-def browse(request: Request, vocab: str = Query("gbf", pattern=r"^[a-z0-9-]{1,64}$"), lang: str = LANG) -> HTMLResponse:
+def browse(request: Request, vocab: str = Query("gbf", pattern=ID_PATTERN), lang: str = LANG) -> HTMLResponse:
     index = request.app.state.concepts.get()
     available = sorted({c.vocab for c in index.concepts.values()},
                        key=lambda v: (BROWSE_FIRST.index(v) if v in BROWSE_FIRST else 99, v))
