@@ -268,10 +268,12 @@ def tag(text: str | None, file: Path | None, lang: str, project: str, limit: int
 @main.command("eval-tagging")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--project", default="gbf-targets", show_default=True)
-@click.option("--folds", default=5, show_default=True, help="Cross-validation folds over FILE.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds over FILE.")
+@click.option("--repeats", default=1, show_default=True, type=click.IntRange(1),
+              help="Repeat the cross-validation with differently shuffled folds and average (steadier on small files).")
 @store_option
 @reports_errors
-def eval_tagging(file: Path, project: str, folds: int, store: Path | None) -> None:
+def eval_tagging(file: Path, project: str, folds: int, repeats: int, store: Path | None) -> None:
     """Cross-validate a tagging project on labelled texts (JSON lines with text, gbf_targets, aichi_target).
 
     Prints P@1, P@3, R@5, F1@5 and NDCG@5 as Annif defines them.
@@ -280,8 +282,9 @@ def eval_tagging(file: Path, project: str, folds: int, store: Path | None) -> No
 
     examples = read_labelled(file)
     with _vocabulary_store(Settings.load(store=store)) as backend:
-        result, _ = evaluate_project(backend, project, examples, folds)
-    click.echo(f"{project}: {len(examples)} texts, {folds}-fold cross-validation")
+        result, _ = evaluate_project(backend, project, examples, folds, repeats)
+    times = f", repeated {repeats} times" if repeats > 1 else ""
+    click.echo(f"{project}: {len(examples)} texts, {folds}-fold cross-validation{times}")
     for measure, value in result.items():
         click.echo(f"  {measure:<7} {value:.4f}")
 

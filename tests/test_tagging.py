@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from kmgraph.api import create_app
 from kmgraph.config import Settings
-from kmgraph.tagging.evaluation import average, folds, scores
+from kmgraph.tagging.evaluation import average, folds, scores, splits
 
 from .conftest import REPO
 
@@ -31,6 +31,14 @@ def test_folds_partition_the_items():
     parts = folds(list(range(23)), 5)
     assert sorted(x for f in parts for x in f.test) == list(range(23))
     assert all(set(f.train).isdisjoint(f.test) and len(f.train) + len(f.test) == 23 for f in parts)
+
+
+def test_repeated_splits_shuffle_differently():
+    repeated = splits(list(range(23)), 5, repeats=3)
+    assert len(repeated) == 15
+    rounds = [repeated[i:i + 5] for i in (0, 5, 10)]
+    assert all(sorted(x for f in r for x in f.test) == list(range(23)) for r in rounds)
+    assert len({tuple(r[0].test) for r in rounds}) == 3
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +98,11 @@ def test_eval_tagging_command(tmp_path):
     sample = tmp_path / "sample.jsonl"
     lines = (REPO / "ontology/training/aichi-activities.jsonl").read_text().splitlines()
     sample.write_text("\n".join(lines[::3]) + "\n")
-    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "3"],
+    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "3",
+                        "--repeats", "2"],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
+    assert "repeated 2 times" in r.stdout.splitlines()[0]
     values = dict(line.split() for line in r.stdout.splitlines()[1:])
     assert set(values) == {"P@1", "P@3", "R@5", "F1@5", "NDCG@5"}
     assert float(values["NDCG@5"]) > 0.3  # far above chance (about 0.1) even with a third of the data

@@ -1,5 +1,8 @@
 """Evaluation of taggers with the measures Annif reports: P@1, P@3, R@5, F1@5 and NDCG@5 (averaged
-over documents), and k-fold cross-validation so that no text is scored by a model that saw it."""
+over documents), and k-fold cross-validation so that no text is scored by a model that saw it.
+
+On a small set (the dev file has 112 texts) one random split moves P@1 by up to 0.1, so
+cross-validation can be repeated with different shuffles (``repeats``) and averaged over all of them."""
 
 from __future__ import annotations
 
@@ -44,18 +47,27 @@ class Fold:
     test: list
 
 
-def folds(items: list, k: int = 5, seed: int = 42) -> list[Fold]:
+SEED = 42
+
+
+def folds(items: list, k: int = 5, seed: int = SEED) -> list[Fold]:
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     parts = [order[i::k] for i in range(k)]
     return [Fold([items[j] for p in parts if p is not part for j in p], [items[j] for j in part]) for part in parts]
 
 
+def splits(items: list, k: int = 5, repeats: int = 1) -> list[Fold]:
+    """The folds of ``repeats`` differently shuffled k-fold splits, one after the other."""
+    return [fold for r in range(repeats) for fold in folds(items, k, SEED + r)]
+
+
 def cross_validate(items: list, train: Callable[[list], Callable[[object], list[str]]],
-                   gold: Callable[[object], set[str]], k: int = 5) -> dict[str, float]:
-    """Train on k-1 folds, score the held-out fold, average the measures over every document."""
+                   gold: Callable[[object], set[str]], k: int = 5, repeats: int = 1) -> dict[str, float]:
+    """Train on k-1 folds, score the held-out fold, average the measures over every document (of
+    every repeat)."""
     per_doc = []
-    for fold in folds(items, k):
+    for fold in splits(items, k, repeats):
         predict = train(fold.train)
         per_doc += [scores(predict(item), gold(item)) for item in fold.test]
     return average(per_doc)
@@ -74,7 +86,8 @@ def read_labelled(path: Path) -> list[Example]:
     return examples
 
 
-def evaluate_project(store: "Store", project_id: str, examples: list[Example], k: int = 5) -> tuple[dict, set[str]]:
+def evaluate_project(store: "Store", project_id: str, examples: list[Example], k: int = 5,
+                     repeats: int = 1) -> tuple[dict, set[str]]:
     """Cross-validate a tagging project on ``examples``; the measures and the concepts scored (the
     project's concepts that have a broader one: GBF targets, not goals)."""
     from ..vocab.concepts import ConceptIndex
@@ -91,4 +104,5 @@ def evaluate_project(store: "Store", project_id: str, examples: list[Example], k
         tagger = build_tagger(spec, concepts, corpus, part, wordmap)
         return lambda ex: [s.uri for s in tagger.suggest(ex.text, ex.lang, limit=20) if s.uri in wanted][:5]
 
-    return cross_validate(examples, train, lambda ex: {lab for lab in ex.labels if lab in wanted}, k=k), wanted
+    return cross_validate(examples, train, lambda ex: {lab for lab in ex.labels if lab in wanted}, k=k,
+                          repeats=repeats), wanted
