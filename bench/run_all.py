@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
         validation = bench_validation.main(["--batch", "2000", "--naive", "2", "--single", "100"])
         retrieval = bench_retrieval.main(["--records", "10000", "--queries", "200"])
         vocab = bench_vocab_load.main(["--concepts", "10000", "--repeats", "1"])
-        tagging = bench_tagging.main(["--backends", "tfidf,svc"])
+        tagging = bench_tagging.main(["--backends", "tfidf,svc", "--repeats", "1"])
         scale = bench_scale.main(["--records", "20000", "--repeats", "5"])
     else:
         sparql = bench_sparql.main([])
@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{vocab['kmgraph_peak_rss_mb']} MB peak | plain pyoxigraph bulk load {vocab['baseline_seconds']} s, "
         f"{vocab['baseline_peak_rss_mb']} MB | {vocab['time_ratio']}x time, {vocab['memory_ratio']}x memory | <= 2x time |",
         f"| Concept autocomplete (p95) | {retrieval['autocomplete_p95_ms']} ms | | | <= 20 ms |",
-        f"| Tagging, GBF targets, {tagging['documents']} texts, {tagging['folds']}-fold CV: P@1 / NDCG@5 / F1@5 | "
+        f"| Tagging, GBF targets, {tagging['documents']} texts, {tagging['folds']}-fold CV x {tagging.get('repeats', 1)}: "
+        "P@1 / NDCG@5 / F1@5 | "
         f"{tagging['kmgraph']['P@1']} / {tagging['kmgraph']['NDCG@5']} / {tagging['kmgraph']['F1@5']}, "
         f"{tagging['kmgraph_docs_per_second']} docs/s | best Annif {tagging['annif_version']} backend "
         f"({tagging['best_annif']}) {tagging['annif'][tagging['best_annif']]['P@1']} / "
