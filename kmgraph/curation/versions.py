@@ -3,13 +3,15 @@
 Each load makes a version ``https://w3id.org/kmgraph/vocabulary/{id}/version/{n}`` described in the
 graph ``graph/system/vocabularies`` (who, when, from which files and their checksums, the gate's
 outcome) and ``kmo:currentVersion`` points at the one whose content the vocabulary graph holds.
-The content of every accepted version is archived (gzipped N-Triples) beside the store, so that any
-two versions can be compared and any version restored.
+The content of every accepted version is archived (gzipped) beside the store, so that any two
+versions can be compared and any version restored: a version read from one Turtle or N-Triples file
+is that file, verbatim (cheaper than writing the parsed triples out again); any other is N-Triples.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 import tempfile
 import uuid
@@ -24,7 +26,7 @@ from ..namespaces import BASE, GRAPH, VOCABULARY
 from ..access import Actor
 from ..resources import QUERIES_DIR, query_text
 from ..store import Store
-from .sources import SourceFile
+from .sources import Candidate, SourceFile
 
 CATALOG_GRAPH = str(GRAPH["system/vocabularies"])
 KMO = BASE + "ontology#"
@@ -35,6 +37,8 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 STATUSES = ("loading", "current", "superseded", "rejected", "failed")
+# Archive name suffix -> format of its content.
+ARCHIVE_FORMATS = {".nt.gz": ox.RdfFormat.N_TRIPLES, ".ttl.gz": ox.RdfFormat.TURTLE}
 
 
 def vocabulary_node(vocab_id: str) -> ox.NamedNode:
@@ -134,8 +138,10 @@ class NewVersion:
                                  version_node(self.vocabulary, self.rollback_of)))
         if self.comment:
             out.append(ox.Triple(activity, ox.NamedNode(RDFS + "comment"), ox.Literal(self.comment)))
-        for source in self.sources:
-            file = ox.NamedNode(f"urn:sha256:{source.sha256}")
+        for n, source in enumerate(self.sources, 1):
+            # One entity per file per load: the same bytes loaded twice (a rollback to a version read
+            # from one file archives that very file) may carry two names.
+            file = ox.NamedNode(f"{activity.value}/used/{n}")
             out += [
                 ox.Triple(activity, ox.NamedNode(PROV + "used"), file),
                 ox.Triple(file, RDF_TYPE, ox.NamedNode(PROV + "Entity")),
@@ -189,23 +195,57 @@ class Catalog:
             out[row["id"].value] = int(row["number"].value) if row["number"] is not None else None
         return out
 
-    def archive(self, vocab_id: str, number: int, content: ox.Store) -> str:
-        """Write the content of a version (default graph of ``content``); return its archive name."""
-        name = f"{vocab_id}/{number}.nt.gz"
+    def archive(self, vocab_id: str, number: int, candidate: Candidate) -> str:
+        """Write the content of a version (the candidate's default graph); return its archive name."""
+        source = candidate.sources[0] if len(candidate.sources) == 1 else None
+        if source is not None and source.rdf_format in ARCHIVE_FORMATS.values():
+            name = self._write(vocab_id, number, source.rdf_format, lambda out: _copy(source, out))
+            if name:
+                return name
+
+        def dump(out) -> bool:
+            candidate.store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            return True
+
+        return self._write(vocab_id, number, ox.RdfFormat.N_TRIPLES, dump)
+
+    def _write(self, vocab_id: str, number: int, rdf_format: ox.RdfFormat, fill) -> str:
+        """Write an archive through ``fill(gzip file)``; keep it only if that returns true."""
+        suffix = next(s for s, f in ARCHIVE_FORMATS.items() if f == rdf_format)
+        name = f"{vocab_id}/{number}{suffix}"
         path = self.archive_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
+        partial = path.with_name(path.name + ".partial")
         with gzip.open(partial, "wb", compresslevel=1) as out:
-            content.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            keep = fill(out)
+        if not keep:
+            partial.unlink()
+            return ""
         partial.replace(path)
         return name
 
-    def archived_content(self, info: VersionInfo) -> bytes:
+    def archived_content(self, info: VersionInfo) -> tuple[bytes, ox.RdfFormat]:
+        """The archived content of a version and its format."""
         if not info.archive or not (self.archive_dir / info.archive).is_file():
             raise NotFoundError(f"the content of version {info.number} of {info.vocabulary} is not archived "
                                 f"(only accepted versions are)")
+        rdf_format = next(f for s, f in ARCHIVE_FORMATS.items() if info.archive.endswith(s))
         with gzip.open(self.archive_dir / info.archive, "rb") as handle:
-            return handle.read()
+            return handle.read(), rdf_format
+
+
+def _copy(source: SourceFile, out) -> bool:
+    """Copy the file a version was read from; False if it is no longer what was read (its checksum)."""
+    digest = hashlib.sha256()
+    if source.data is not None:
+        digest.update(source.data)
+        out.write(source.data)
+    else:
+        with open(source.path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+    return digest.hexdigest() == source.sha256
 
 
 def _version_info(vocab_id: str, row: ox.QuerySolution) -> VersionInfo:
