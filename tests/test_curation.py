@@ -321,3 +321,36 @@ def _labels(curator: Curator, vocab: str) -> set[str]:
     rows = curator.store.query("SELECT ?g ?l WHERE { GRAPH ?g { ?c a <http://www.w3.org/2004/02/skos/core#Concept> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
                                "FILTER(LANG(?l) = 'en') } }", bindings={"g": graph})
     return {r["l"].value for r in rows}
+
+
+def test_overlapping_labels_in_a_large_scheme(curator):
+    """Pairs come from the shared labels, never from all the concepts of a scheme paired up."""
+    lines = [PREFIXES, "ex:scheme a skos:ConceptScheme ."]
+    lines += [f'ex:c{i} a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "concept {i}"@en .'
+              for i in range(3000)]
+    lines += ['ex:c1 skos:altLabel "Concept 2"@en .', 'ex:c7 skos:altLabel "shared"@fr .',
+              'ex:c8 skos:altLabel "SHARED"@fr .', 'ex:c9 skos:altLabel "shared"@en .']
+    report = curator.check([upload("big.ttl", "\n".join(lines))], "big").report
+    pairs = {(f.concept.rsplit("/", 1)[1], f.message.rsplit("/", 1)[1]) for f in report.findings
+             if f.check == "overlapping-labels"}
+    assert pairs == {("c1", "c2"), ("c2", "c1"), ("c7", "c8"), ("c8", "c7")}
+
+
+def test_archive_is_the_file_read_or_else_what_was_parsed(curator, tmp_path):
+    from kmgraph.curation.sources import read_candidate
+    from kmgraph.curation.versions import VersionInfo
+
+    path = tmp_path / "v.ttl"
+    path.write_text(GOOD, encoding="utf-8")
+    candidate = read_candidate([source_for_path(path)])
+    catalog = curator.catalog
+    verbatim = catalog.archive("v", 1, candidate)
+    assert verbatim == "v/1.ttl.gz"
+    path.write_text(GOOD.replace("Example", "Changed after reading"), encoding="utf-8")
+    parsed = catalog.archive("v", 2, candidate)
+    assert parsed == "v/2.nt.gz" and not (catalog.archive_dir / "v/2.ttl.gz").exists()
+    for name, expected in ((verbatim, ox.RdfFormat.TURTLE), (parsed, ox.RdfFormat.N_TRIPLES)):
+        info = VersionInfo("v", 1, "current", "", "", "", "", "", None, None, None, None, False, name, None, None)
+        data, rdf_format = catalog.archived_content(info)
+        assert rdf_format == expected
+        assert {q.triple for q in ox.parse(data, format=rdf_format)} == {q.triple for q in candidate.store}

@@ -115,7 +115,7 @@ def test_check_store_finds_broken_invariants(tmp_path):
             store.update(update)
             found = {f.check for f in check_store(services).report.findings}
             assert check in found, (check, found)
-        for archive in services.curator.catalog.archive_dir.rglob("*.nt.gz"):
+        for archive in services.curator.catalog.archive_dir.rglob("*.gz"):
             archive.unlink()
         assert "missing-archive" in {f.check for f in check_store(services).report.findings}
 

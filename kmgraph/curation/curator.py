@@ -5,12 +5,16 @@ the gate there. The vocabulary graph changes only if the gate passes (or the cur
 
 - replacing a version applies the difference (triples removed and added) and moves the ``current``
   pointer in one SPARQL Update, so readers and a crash see the old version or the new one;
-- a first version is bulk-loaded while the gate runs (both in parallel), after recording the load as
+- a first version is bulk-loaded while the gate runs (both in parallel; from the files themselves,
+  while they are parsed for the gate, when the vocabulary id is given), after recording the load as
   ``loading``: if the process dies, ``recover`` drops the partial graph when the store next opens.
+
+The gate's checks run in threads, beside the summary of the candidate.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,8 +32,8 @@ from .gate import PREVIOUS_GRAPH, GateReport, run_gate
 from .sources import Candidate, SourceFile, read_candidate, source_for_upload, vocabulary_id
 from .versions import CATALOG_GRAPH, Catalog, NewVersion, VersionInfo, update_text, version_node
 
-SKOS_CONCEPT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#Concept")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+# Formats the store loads from a file while the same file is parsed for the gate.
+STREAMED = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 DIFF_QUERIES = ("concepts", "labels", "hierarchy", "mappings")
 
 
@@ -76,55 +80,73 @@ class Curator:
         candidate = read_candidate(sources, base=base, progress=progress)
         vocab_id = self._vocabulary_id(candidate, vocab)
         previous = self._add_previous(candidate, vocab_id)
-        return LoadResult(vocab_id, run_gate(candidate.store), _summarise(candidate.store),
+        return LoadResult(vocab_id, run_gate(candidate.store), _summarise(candidate),
                           changes=diff_dataset(candidate.store) if previous else None)
 
     def load(self, sources: list[SourceFile], actor: Actor, vocab: str | None = None, *, force: bool = False,
              base: str | None = None, progress: Callable[[int], None] | None = None,
              rollback_of: int | None = None, comment: str | None = None) -> LoadResult:
-        candidate = read_candidate(sources, base=base, progress=progress)
-        vocab_id = self._vocabulary_id(candidate, vocab)
+        read = functools.partial(read_candidate, sources, base=base, progress=progress)
+        if vocab is None:  # the id may be declared in the data: read it first
+            candidate = read()
+            vocab_id = self._vocabulary_id(candidate, None)
+            read = functools.partial(lambda c: c, candidate)
+        else:
+            vocab_id = vocabulary_id(vocab)
         with self._lock:
-            return self._load(candidate, vocab_id, actor, force, rollback_of, comment)
+            return self._load(read, sources, vocab_id, actor, force, rollback_of, comment)
 
-    def _load(self, candidate: Candidate, vocab_id: str, actor: Actor, force: bool,
-              rollback_of: int | None, comment: str | None) -> LoadResult:
+    def _load(self, read: Callable[[], Candidate], sources: list[SourceFile], vocab_id: str, actor: Actor,
+              force: bool, rollback_of: int | None, comment: str | None) -> LoadResult:
         graph = vocabulary_graph(vocab_id)
         graphs = [graph, CATALOG_GRAPH]
-        first = not self._add_previous(candidate, vocab_id)
-        version = NewVersion(vocab_id, self.catalog.next_number(vocab_id), actor, candidate.sources, "loading",
+        first = not self.store.has_graph(graph)
+        version = NewVersion(vocab_id, self.catalog.next_number(vocab_id), actor, sources, "loading",
                              rollback_of=rollback_of, comment=comment)
         node = version_node(vocab_id, version.number)
         forget = f"DELETE WHERE {{ GRAPH {ox.NamedNode(CATALOG_GRAPH)} {{ {node} ?p ?o }} }}"
         loader = None
         if first:
             self.store.update(version.insert_update(), graphs=[CATALOG_GRAPH])
-            loader = _Background(lambda: [self.store.bulk_add_to_graph(graph, payload, fmt)
-                                          for payload, fmt in candidate.payloads])
+            if all(s.path is not None and s.rdf_format in STREAMED for s in sources):
+                # RDF files the store's own loader reads as fast as the gate's: start at once.
+                loader = self._bulk_load(graph, [(s.path, s.rdf_format) for s in sources])
         try:
+            candidate = read()
+            if first and loader is None:
+                loader = self._bulk_load(graph, candidate.payloads)
+            if not first:
+                self._add_previous(candidate, vocab_id)
+            summarising = _Background(lambda: _summarise(candidate))
             report = run_gate(candidate.store)
-            summary = _summarise(candidate.store)
-        finally:
+            summary = summarising.join()
+            accepted = report.passed or force
+            if accepted:  # archived while the store may still be loading
+                version.archive = self.catalog.archive(vocab_id, version.number, candidate)
             if loader:
-                try:
-                    loader.join()
-                except BaseException:
-                    self.store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ;\n{forget}", graphs=graphs)
-                    raise
+                loader.join()
+        except BaseException:
+            if first:
+                if loader:
+                    loader.join(reraise=False)
+                self.store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ;\n{forget}", graphs=graphs)
+            raise
         report.forced = force and not report.passed
         version.triples, version.concepts = summary.triples, summary.concepts
         version.errors, version.warnings, version.forced = report.errors, report.warnings, report.forced
-        if not (report.passed or force):
+        if not accepted:
             version.status = "rejected"
             steps = [f"DROP SILENT GRAPH {ox.NamedNode(graph)}", forget] if first else []
             self.store.update(" ;\n".join(steps + [version.insert_update()]), graphs=graphs)
             return LoadResult(vocab_id, report, summary, version.number, version.status)
-        version.archive = self.catalog.archive(vocab_id, version.number, candidate.store)
         content = [forget] if first else _replacement(candidate.store, graph)
         self.store.update(" ;\n".join(content + [version.insert_update(),
                                                  update_text("set-status", version=node, status="current")]),
                           graphs=graphs)
         return LoadResult(vocab_id, report, summary, version.number, "current")
+
+    def _bulk_load(self, graph: str, payloads: list[tuple[Path | bytes, ox.RdfFormat]]) -> "_Background":
+        return _Background(lambda: [self.store.bulk_add_to_graph(graph, payload, fmt) for payload, fmt in payloads])
 
     def _vocabulary_id(self, candidate: Candidate, vocab: str | None) -> str:
         if vocab:
@@ -141,7 +163,7 @@ class Curator:
         if not self.store.has_graph(graph):
             return False
         dump = self.store.dump_graph(graph, ox.RdfFormat.N_TRIPLES)
-        candidate.store.bulk_load(dump, format=ox.RdfFormat.N_TRIPLES, to_graph=PREVIOUS_GRAPH)
+        candidate.store.load(dump, format=ox.RdfFormat.N_TRIPLES, to_graph=PREVIOUS_GRAPH)
         return True
 
     def recover(self) -> list[str]:
@@ -167,16 +189,16 @@ class Curator:
     def rollback(self, vocab_id: str, number: int, actor: Actor) -> LoadResult:
         """Make the content of an earlier version current again, as a new version that says so."""
         info = self.catalog.version(vocabulary_id(vocab_id), number)
-        data = self.catalog.archived_content(info)
-        source = source_for_upload(f"{vocab_id}-version-{number}.nt", "application/n-triples", data)
+        data, rdf_format = self.catalog.archived_content(info)
+        source = source_for_upload(f"{vocab_id}-version-{number}", rdf_format.media_type, data)
         return self.load([source], actor, vocab_id, force=True, rollback_of=number,
                          comment=f"rollback to version {number}")
 
     def archived(self, vocab_id: str, number: int) -> ox.Store:
         """The archived content of a version in an in-memory store (default graph)."""
         store = ox.Store()
-        info = self.catalog.version(vocabulary_id(vocab_id), number)
-        store.bulk_load(self.catalog.archived_content(info), format=ox.RdfFormat.N_TRIPLES)
+        data, rdf_format = self.catalog.archived_content(self.catalog.version(vocabulary_id(vocab_id), number))
+        store.bulk_load(data, format=rdf_format)
         return store
 
     def export(self, vocab_id: str, rdf_format: ox.RdfFormat, number: int | None = None) -> bytes:
@@ -200,8 +222,8 @@ class Curator:
                 raise InputError(f"version {new} of {vocab_id} has no earlier version to compare with")
             old = max(earlier)
         dataset = self.archived(vocab_id, new)
-        dataset.bulk_load(self.catalog.archived_content(self.catalog.version(vocab_id, old)),
-                          format=ox.RdfFormat.N_TRIPLES, to_graph=PREVIOUS_GRAPH)
+        data, rdf_format = self.catalog.archived_content(self.catalog.version(vocab_id, old))
+        dataset.bulk_load(data, format=rdf_format, to_graph=PREVIOUS_GRAPH)
         return {"vocabulary": vocab_id, "from": old, "to": new, **diff_dataset(dataset)}
 
     def changes_since(self, vocab_id: str, since: str) -> dict:
@@ -233,12 +255,12 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _summarise(dataset: ox.Store) -> Summary:
+def _summarise(candidate: Candidate) -> Summary:
+    dataset = candidate.store
     row = next(iter(dataset.query(query_text("curation/summary-concepts"))))
     languages = {r["lang"].value or "(none)": {"prefLabels": int(r["prefLabels"].value), "labels": int(r["labels"].value)}
                  for r in dataset.query(query_text("curation/summary-languages"))}
-    triples = int(next(iter(dataset.query(query_text("system/triple-count"))))["n"].value)
-    return Summary(triples, int(row["concepts"].value), int(row["added"].value), int(row["changedConcepts"].value),
+    return Summary(candidate.triples, int(row["concepts"].value), int(row["added"].value), int(row["changedConcepts"].value),
                    int(row["removed"].value), languages)
 
 
@@ -256,21 +278,23 @@ def _replacement(dataset: ox.Store, graph: str) -> list[str]:
 
 
 class _Background(threading.Thread):
-    """Run a function in a thread and re-raise its exception on ``join``."""
+    """Run a function in a thread; ``join`` returns its result or re-raises its exception."""
 
     def __init__(self, func: Callable[[], object]) -> None:
         super().__init__(daemon=True)
         self._func = func
+        self._result: object = None
         self._error: BaseException | None = None
         self.start()
 
     def run(self) -> None:
         try:
-            self._func()
+            self._result = self._func()
         except BaseException as exc:  # noqa: BLE001 - handed to the joining thread
             self._error = exc
 
-    def join(self, timeout: float | None = None) -> None:
+    def join(self, timeout: float | None = None, *, reraise: bool = True):  # type: ignore[override]
         super().join(timeout)
-        if self._error is not None:
+        if self._error is not None and reraise:
             raise self._error
+        return self._result

@@ -95,13 +95,12 @@ class Store(ABC):
     def add_to_graph(self, graph: str | None, source: bytes, rdf_format: ox.RdfFormat) -> int:
         """Add the triples of ``source`` to ``graph`` in one transaction; return how many."""
 
-    def bulk_add_to_graph(self, graph: str, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
+    def bulk_add_to_graph(self, graph: str, source: Path | bytes, rdf_format: ox.RdfFormat) -> None:
         """Add triples to ``graph`` as fast as the backend can, without a transaction: readers may see
         the graph partly loaded and a crash leaves part of it. Callers make that recoverable (the
-        curation catalog records a load before it starts). Returns the graph's triple count."""
+        curation catalog records a load before it starts)."""
         data = source.read_bytes() if isinstance(source, Path) else source
         self.add_to_graph(graph, data, rdf_format)
-        return self._count(graph)
 
     @abstractmethod
     def _count(self, graph: str | None) -> int:

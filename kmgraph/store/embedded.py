@@ -119,7 +119,7 @@ class EmbeddedStore(Store):
             self._vocabulary_changed(graph)
         return len(quads)
 
-    def bulk_add_to_graph(self, graph: str, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
+    def bulk_add_to_graph(self, graph: str, source: Path | bytes, rdf_format: ox.RdfFormat) -> None:
         node = ox.NamedNode(graph)
         with self._write_lock:
             try:
@@ -134,7 +134,6 @@ class EmbeddedStore(Store):
             finally:
                 self._generation += 1
                 self._vocabulary_changed(graph)
-        return self._count(graph)
 
     def _replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
         target = "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
