@@ -354,3 +354,14 @@ def test_archive_is_the_file_read_or_else_what_was_parsed(curator, tmp_path):
         data, rdf_format = catalog.archived_content(info)
         assert rdf_format == expected
         assert {q.triple for q in ox.parse(data, format=rdf_format)} == {q.triple for q in candidate.store}
+
+
+def test_trig_graphs_are_merged_into_the_vocabulary(curator):
+    trig = GOOD.replace("ex:b a skos:Concept", "ex:g { ex:b a skos:Concept", 1)
+    assert trig != GOOD
+    trig = trig.rstrip() + " }\n"
+    result = curator.load([source_for_upload("v.trig", "application/trig", trig.encode("utf-8"))], CURATOR, "tv")
+    assert result.status == "current", result.report.counts()
+    stored = {q.triple for q in ox.parse(curator.export("tv", ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)}
+    expected = {q.triple for q in ox.parse(GOOD.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+    assert stored == expected

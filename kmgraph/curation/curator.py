@@ -33,7 +33,7 @@ from .sources import Candidate, SourceFile, read_candidate, source_for_upload, v
 from .versions import CATALOG_GRAPH, Catalog, NewVersion, VersionInfo, update_text, version_node
 
 # Formats the store loads from a file while the same file is parsed for the gate.
-STREAMED = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+STREAMED = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
 DIFF_QUERIES = ("concepts", "labels", "hierarchy", "mappings")
 
 

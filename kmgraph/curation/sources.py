@@ -134,14 +134,13 @@ def read_candidate(sources: list[SourceFile], *, base: str | None = None,
             if whole:
                 data = _read_all(source, progress)
                 check_rdf_input(data, fmt)
-                _load(store, data, fmt)
-                candidate.payloads.append((source.path or data, fmt))
+                candidate.payloads.append(_load(store, data, fmt) or (source.path or data, fmt))
             else:
                 with open(source.path, "rb") as handle:
                     reader = _HashingReader(handle, progress)
-                    _load(store, reader, fmt)
+                    merged = _load(store, reader, fmt)
                     source.size, source.sha256 = reader.finish()
-                candidate.payloads.append((source.path, fmt))
+                candidate.payloads.append(merged or (source.path, fmt))
         except SyntaxError as exc:
             raise InputError(_syntax_message(source.name, exc)) from exc
         except InputError as exc:
@@ -150,15 +149,18 @@ def read_candidate(sources: list[SourceFile], *, base: str | None = None,
     return candidate
 
 
-def _load(store: ox.Store, data: object, fmt: ox.RdfFormat) -> None:
-    """Triples go to the default graph; the graphs of TriG and N-Quads files are merged into it.
+def _load(store: ox.Store, data: object, fmt: ox.RdfFormat) -> tuple[bytes, ox.RdfFormat] | None:
+    """Triples go to the default graph; the graphs of TriG and N-Quads files are merged into it, and
+    the merged triples (N-Triples) are returned as what the store loads.
 
     ``load``, not ``bulk_load``: in an in-memory store it takes a third less memory and the gate's
     queries run about a tenth faster over what it built."""
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(data, format=fmt))
-    else:
-        store.load(data, format=fmt)
+        triples = [q.triple for q in ox.parse(data, format=fmt, rename_blank_nodes=True)]
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.N_TRIPLES
+    store.load(data, format=fmt)
+    return None
 
 
 def _read_all(source: SourceFile, progress: Progress | None) -> bytes:
