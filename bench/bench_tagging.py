@@ -6,7 +6,7 @@ concept (its labels and definition). Annif's vocabulary is the 23 GBF targets, t
 adding the 4 goals lowers svc's P@1 by about 0.02 on average, so the targets alone are the stronger
 baseline. kmgraph's ``gbf-targets`` project is cross-validated on the same folds. 5-fold
 cross-validation is repeated with differently shuffled folds (``--repeats``), because on 112 texts one
-split moves P@1 by up to 0.1 (svc: 0.46 to 0.60 over ten splits). Both are scored by
+split moves P@1 by up to 0.1 (svc, goals in its vocabulary: 0.46 to 0.60 over ten splits). Both are scored by
 ``kmgraph.tagging.evaluation`` (Annif's definitions) on GBF targets. kmgraph's speed is measured in
 documents per second over every text.
 """
