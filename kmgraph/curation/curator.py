@@ -101,20 +101,22 @@ class Curator:
         graph = vocabulary_graph(vocab_id)
         graphs = [graph, CATALOG_GRAPH]
         first = not self.store.has_graph(graph)
+        # A first version from Turtle or N-Triples files goes into the store straight from them,
+        # while they are parsed for the gate; anything else is read first (a bad file writes nothing).
+        early = first and all(s.path is not None and s.rdf_format in STREAMED for s in sources)
+        candidate = None if early else read()
         version = NewVersion(vocab_id, self.catalog.next_number(vocab_id), actor, sources, "loading",
                              rollback_of=rollback_of, comment=comment)
         node = version_node(vocab_id, version.number)
         forget = f"DELETE WHERE {{ GRAPH {ox.NamedNode(CATALOG_GRAPH)} {{ {node} ?p ?o }} }}"
         loader = None
         if first:
-            self.store.update(version.insert_update(), graphs=[CATALOG_GRAPH])
-            if all(s.path is not None and s.rdf_format in STREAMED for s in sources):
-                # RDF files the store's own loader reads as fast as the gate's: start at once.
-                loader = self._bulk_load(graph, [(s.path, s.rdf_format) for s in sources])
+            self.store.update(version.placeholder_update(), graphs=[CATALOG_GRAPH])
+            loader = self._bulk_load(graph, [(s.path, s.rdf_format) for s in sources] if early else
+                                     candidate.payloads)
         try:
-            candidate = read()
-            if first and loader is None:
-                loader = self._bulk_load(graph, candidate.payloads)
+            if candidate is None:
+                candidate = read()
             if not first:
                 self._add_previous(candidate, vocab_id)
             summarising = _Background(lambda: _summarise(candidate))

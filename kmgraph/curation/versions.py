@@ -153,8 +153,18 @@ class NewVersion:
         return out
 
     def insert_update(self) -> str:
-        data = ox.serialize(self.triples_rdf(), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        return f"INSERT DATA {{ GRAPH {ox.NamedNode(CATALOG_GRAPH)} {{\n{data}}} }}"
+        return _insert(self.triples_rdf())
+
+    def placeholder_update(self) -> str:
+        """A record of a load under way: statements about the version node only, so that deleting
+        the node's statements leaves the catalog exactly as it was."""
+        version = version_node(self.vocabulary, self.number)
+        return _insert([t for t in self.triples_rdf() if t.subject == version])
+
+
+def _insert(triples: list[ox.Triple]) -> str:
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return f"INSERT DATA {{ GRAPH {ox.NamedNode(CATALOG_GRAPH)} {{\n{data}}} }}"
 
 
 def _integer(value: int) -> ox.Literal:
