@@ -87,24 +87,27 @@ class Curator:
              base: str | None = None, progress: Callable[[int], None] | None = None,
              rollback_of: int | None = None, comment: str | None = None) -> LoadResult:
         read = functools.partial(read_candidate, sources, base=base, progress=progress)
+        candidate = None
         if vocab is None:  # the id may be declared in the data: read it first
             candidate = read()
             vocab_id = self._vocabulary_id(candidate, None)
-            read = functools.partial(lambda c: c, candidate)
         else:
             vocab_id = vocabulary_id(vocab)
         with self._lock:
-            return self._load(read, sources, vocab_id, actor, force, rollback_of, comment)
+            return self._load(read, candidate, sources, vocab_id, actor, force, rollback_of, comment)
 
-    def _load(self, read: Callable[[], Candidate], sources: list[SourceFile], vocab_id: str, actor: Actor,
-              force: bool, rollback_of: int | None, comment: str | None) -> LoadResult:
+    def _load(self, read: Callable[[], Candidate], candidate: Candidate | None, sources: list[SourceFile],
+              vocab_id: str, actor: Actor, force: bool, rollback_of: int | None, comment: str | None) -> LoadResult:
+        """Load ``candidate``, or what ``read`` gives when it is not read yet."""
         graph = vocabulary_graph(vocab_id)
         graphs = [graph, CATALOG_GRAPH]
         first = not self.store.has_graph(graph)
         # A first version from Turtle or N-Triples files goes into the store straight from them,
         # while they are parsed for the gate; anything else is read first (a bad file writes nothing).
-        early = first and all(s.path is not None and s.rdf_format in STREAMED for s in sources)
-        candidate = None if early else read()
+        early = candidate is None and first and all(s.path is not None and s.rdf_format in STREAMED
+                                                    for s in sources)
+        if candidate is None and not early:
+            candidate = read()
         version = NewVersion(vocab_id, self.catalog.next_number(vocab_id), actor, sources, "loading",
                              rollback_of=rollback_of, comment=comment)
         node = version_node(vocab_id, version.number)
