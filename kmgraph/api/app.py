@@ -81,7 +81,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.add_middleware(AuditMiddleware, log=app.state.audit)
     app.add_middleware(RateLimitMiddleware, tokens=app.state.tokens, anonymous=settings.rate_limit,
                        per_token=settings.rate_limit_token)
-    app.include_router(sparql.router)  # first: the hottest routes are matched without trying the others
+    app.router.routes.extend(sparql.ROUTES)  # first: the hottest routes are matched without trying the others
     app.include_router(named_queries.router)
     app.include_router(system.router)
     app.include_router(graph_store.router)

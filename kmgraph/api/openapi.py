@@ -6,8 +6,12 @@ with ``application/problem+json``, so the document says so once for all operatio
 
 from __future__ import annotations
 
+from copy import deepcopy
+from typing import Callable
+
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.routing import Route
 
 from .problems import MEDIA_TYPE
 
@@ -28,11 +32,28 @@ PROBLEM_RESPONSE = {"description": "The request was refused: an RFC 9457 problem
                     "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
+class DocumentedRoute(Route):
+    """A plain Starlette route that still appears in the OpenAPI document, with its operations
+    written out (``{"get": {...}, "post": {...}}``).
+
+    For the SPARQL protocol's hot paths: their handlers read the request themselves, and FastAPI's
+    per-request dependency resolution and nested router matching would cost about as much as
+    answering a small query.
+    """
+
+    def __init__(self, path: str, endpoint: Callable, *, operations: dict[str, dict], name: str | None = None) -> None:
+        super().__init__(path, endpoint, methods=[m.upper() for m in operations], name=name)
+        self.operations = operations
+
+
 def install(app: FastAPI) -> None:
     def openapi() -> dict:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, description=app.description,
                                  routes=app.routes)
+            for route in app.routes:
+                if isinstance(route, DocumentedRoute):
+                    schema.setdefault("paths", {}).setdefault(route.path, {}).update(deepcopy(route.operations))
             schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
             for path in schema.get("paths", {}).values():
                 for operation in path.values():

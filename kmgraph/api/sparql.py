@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -16,16 +16,14 @@ from ..errors import (
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
-from ..formats import GRAPH_FORMATS, negotiate, parse_accept
+from ..formats import GRAPH_FORMATS, RESULT_FORMATS, negotiate, parse_accept
 from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using
 from ..sparql.service import run_query_async, run_update
 from .auth import authorise, principal
 from .bodies import decode_utf8, media_type, read_body
-from .guards import expensive
-
-router = APIRouter(tags=["sparql"])
+from .openapi import DocumentedRoute
 
 QUERY_DOC = """SPARQL 1.1 Protocol query operation. `GET ?query=`, `POST` form-encoded (`query=`) or
 `POST application/sparql-query`; `default-graph-uri` and `named-graph-uri` override FROM / FROM NAMED.
@@ -133,42 +131,67 @@ def _no_query(request: Request, accept: str | None) -> Response:
     return Response(body, media_type=fmt.media_type)
 
 
-@router.get("/sparql", summary="SPARQL query (GET)", description=QUERY_DOC,
-            responses={200: {"content": {"application/sparql-results+json": {}, "text/turtle": {}}}})
 async def sparql_get(request: Request) -> Response:
     return await _query(request)
 
 
-@router.post("/sparql", summary="SPARQL query (POST)", description=QUERY_DOC,
-             openapi_extra={"requestBody": {"content": {
-                 "application/sparql-query": {"schema": {"type": "string"}},
-                 "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-                     "query": {"type": "string"}}}}}}})
 async def sparql_post(request: Request) -> Response:
     if media_type(request) == "application/sparql-update" or "update=" in request.url.query:
         raise InputError("updates are not accepted at /sparql: POST them to /update with a write token")
     return await _query(request)
 
 
-@router.post("/update", name="update", summary="SPARQL 1.1 Update (write token)", dependencies=[Depends(expensive)],
-             description="POST `application/sparql-update` or a form with `update=`; `using-graph-uri` and "
-                         "`using-named-graph-uri` set the dataset of the WHERE clauses. LOAD is refused, and SERVICE "
-                         "unless allow-listed. Needs a bearer token with the write right.",
-             status_code=204, responses={204: {"description": "Update applied"}},
-             openapi_extra={"requestBody": {"content": {
-                 "application/sparql-update": {"schema": {"type": "string"}},
-                 "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-                     "update": {"type": "string"}}}}}}})
 async def update(request: Request) -> Response:
     authorise(request, Right.WRITE)
-    req = await _protocol_request(request, "update", "application/sparql-update")
-    if req.text is None:
-        raise InputError("no update: pass one as a form field update= or an application/sparql-update body")
-    try:
-        text = with_using(req.text, req.graphs("using-graph-uri"), req.graphs("using-named-graph-uri"))
-    except DatasetConflictError as exc:
-        raise InputError(str(exc)) from exc
-    await run_in_threadpool(run_update, request.app.state.store, request.app.state.settings, text,
-                            base_iri=_endpoint(request))
+    async with request.app.state.expensive:
+        req = await _protocol_request(request, "update", "application/sparql-update")
+        if req.text is None:
+            raise InputError("no update: pass one as a form field update= or an application/sparql-update body")
+        try:
+            text = with_using(req.text, req.graphs("using-graph-uri"), req.graphs("using-named-graph-uri"))
+        except DatasetConflictError as exc:
+            raise InputError(str(exc)) from exc
+        await run_in_threadpool(run_update, request.app.state.store, request.app.state.settings, text,
+                                base_iri=_endpoint(request))
     return Response(status_code=204)
 
+
+def _graph_parameters(*names: str) -> list[dict]:
+    return [{"name": name, "in": "query", "required": False, "description": "a graph IRI (repeatable)",
+             "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True}
+            for name in names]
+
+
+def _form_body(direct_type: str, field: str) -> dict:
+    return {"content": {direct_type: {"schema": {"type": "string"}},
+                        "application/x-www-form-urlencoded": {"schema": {
+                            "type": "object", "properties": {field: {"type": "string"}}}}}}
+
+
+_RESULTS = {"200": {"description": "Query results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE), by content "
+                                   "negotiation; the editor page or the service description without a query",
+                    "content": {f.media_type: {} for f in RESULT_FORMATS + GRAPH_FORMATS} | {"text/html": {}}}}
+_FORMAT = {"name": "format", "in": "query", "required": False, "description": "output format instead of Accept",
+           "schema": {"type": "string"}}
+_DATASET = _graph_parameters("default-graph-uri", "named-graph-uri")
+
+# The protocol's routes are plain routes (see ``DocumentedRoute``): they are the service's hottest paths.
+ROUTES = [
+    DocumentedRoute("/sparql", sparql_get, name="sparql_get", operations={"get": {
+        "tags": ["sparql"], "summary": "SPARQL query (GET)", "description": QUERY_DOC, "operationId": "sparql_get",
+        "parameters": [{"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+                        "description": "the SPARQL query"}, *_DATASET, _FORMAT],
+        "responses": _RESULTS}}),
+    DocumentedRoute("/sparql", sparql_post, name="sparql_post", operations={"post": {
+        "tags": ["sparql"], "summary": "SPARQL query (POST)", "description": QUERY_DOC, "operationId": "sparql_post",
+        "parameters": [*_DATASET, _FORMAT], "requestBody": _form_body("application/sparql-query", "query"),
+        "responses": _RESULTS}}),
+    DocumentedRoute("/update", update, name="update", operations={"post": {
+        "tags": ["sparql"], "summary": "SPARQL 1.1 Update (write token)", "operationId": "update",
+        "description": "POST `application/sparql-update` or a form with `update=`; `using-graph-uri` and "
+                       "`using-named-graph-uri` set the dataset of the WHERE clauses. LOAD is refused, and SERVICE "
+                       "unless allow-listed. Needs a bearer token with the write right.",
+        "parameters": _graph_parameters("using-graph-uri", "using-named-graph-uri"),
+        "requestBody": _form_body("application/sparql-update", "update"),
+        "responses": {"204": {"description": "Update applied"}}}}),
+]
