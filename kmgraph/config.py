@@ -28,6 +28,7 @@ class Settings:
     # SPARQL safety
     query_timeout: float = 30.0  # seconds; the worker running an overdue query is killed
     query_workers: int = max(2, 2 * (os.cpu_count() or 1))  # processes running user SPARQL: the cap on concurrent queries
+    query_fast_lane: float = 0.1  # seconds: a query that finished within this on the current data runs again in-process (0: never)
     query_wait: float = 10.0  # seconds a request waits for a free query worker before 429
     row_cap: int = 10_000  # rows of an anonymous SELECT
     max_query_bytes: int = 100_000  # size of a query or update text

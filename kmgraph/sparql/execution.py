@@ -17,11 +17,13 @@ from .lexer import cap_rows, code_tokens, has_dataset_clause, query_form
 
 @dataclass(frozen=True)
 class QueryJob:
+    """One user query with everything that decides its answer (hashable: equal jobs do equal work)."""
+
     query: str
     results_media_type: str = "application/sparql-results+json"
     graph_media_type: str = "text/turtle"
-    default_graph: list[str] | None = None
-    named_graphs: list[str] | None = None
+    default_graph: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
     row_cap: int | None = None
     base_iri: str | None = None
 

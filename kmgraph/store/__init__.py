@@ -19,4 +19,4 @@ def open_store(settings: Settings, *, query_workers: int | None = None) -> Store
 
         return RemoteStore.from_settings(settings)
     workers = settings.query_workers if query_workers is None else query_workers
-    return EmbeddedStore(settings.store, query_workers=workers)
+    return EmbeddedStore(settings.store, query_workers=workers, fast_lane=settings.query_fast_lane)

@@ -25,10 +25,12 @@ class EmbeddedStore(Store):
     """Writes go through one lock and bump a generation; user queries run in worker processes on
     snapshots of the latest generation (see ``kmgraph.sparql.workers``)."""
 
-    def __init__(self, path: Path | None, *, query_workers: int = 2) -> None:
-        """``path=None`` makes a throw-away in-memory store (queries run in-process)."""
+    def __init__(self, path: Path | None, *, query_workers: int = 2, fast_lane: float = 0.0) -> None:
+        """``path=None`` makes a throw-away in-memory store (queries run in-process); ``fast_lane``
+        is the ``FastLane`` limit of the worker pool."""
         self.path = Path(path) if path is not None else None
         self.query_workers = query_workers if path is not None else 0
+        self.fast_lane = fast_lane
         if self.path is None:
             self._store = ox.Store()
             self._init_state(Path("/nonexistent/kmgraph-memory"))
@@ -205,7 +207,7 @@ class EmbeddedStore(Store):
     def _workers(self) -> WorkerPool:
         with self._pool_lock:
             if self._pool is None:
-                self._pool = WorkerPool(self.query_workers, self._lease_snapshot)
+                self._pool = WorkerPool(self.query_workers, self._lease_snapshot, fast_limit=self.fast_lane)
             return self._pool
 
     def _lease_snapshot(self) -> SnapshotLease:

@@ -1,0 +1,91 @@
+"""The query worker pool's fast lane: a job that already finished quickly on the current snapshot runs
+again in the service process; first runs, slow jobs, SERVICE calls and anything after a write go to
+a killable worker process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from kmgraph.sparql.execution import QueryEvaluationError, QueryJob
+from kmgraph.sparql.workers import FastLane, SnapshotLease
+from kmgraph.store import EmbeddedStore
+
+G = "https://example.org/lane/g"
+DATA = b'<https://example.org/a> <https://example.org/p> "one" .\n'
+COUNT = QueryJob("SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/p> ?o }")
+
+
+def count(store: EmbeddedStore, job: QueryJob = COUNT) -> int:
+    out = store.run_job(job, timeout=30, wait=5)
+    return int(json.loads(out.body)["results"]["bindings"][0]["n"]["value"])
+
+
+def kill_workers(store: EmbeddedStore) -> None:
+    """Kill every worker process behind the pool's back: a job sent to one now fails."""
+    for worker in store._workers()._all:
+        worker.process.kill()
+        worker.process.join(5)
+
+
+@pytest.fixture
+def lane_store(tmp_path):
+    with EmbeddedStore(tmp_path / "db", query_workers=1, fast_lane=5.0) as s:
+        s.replace_graph(G, DATA, ox.RdfFormat.N_TRIPLES)
+        yield s
+
+
+def test_a_quick_job_runs_again_in_process(lane_store):
+    assert count(lane_store) == 1  # first run: in a worker, and quick
+    kill_workers(lane_store)
+    assert count(lane_store) == 1  # the same job again: answered without any worker
+    other = QueryJob("ASK { ?s ?p ?o }")
+    with pytest.raises(QueryEvaluationError, match="worker failed"):
+        lane_store.run_job(other, timeout=30, wait=5)  # a job never seen goes to the (dead) worker
+
+
+def test_the_async_path_uses_the_lane_too(lane_store):
+    asyncio.run(lane_store.run_job_async(COUNT, timeout=30, wait=5))
+    kill_workers(lane_store)
+    out = asyncio.run(lane_store.run_job_async(COUNT, timeout=30, wait=5))
+    assert json.loads(out.body)["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_a_write_sends_jobs_back_to_the_workers(lane_store):
+    assert count(lane_store) == 1
+    lane_store.add_to_graph(G, b'<https://example.org/b> <https://example.org/p> "two" .\n', ox.RdfFormat.N_TRIPLES)
+    kill_workers(lane_store)
+    with pytest.raises(QueryEvaluationError, match="worker failed"):
+        count(lane_store)  # a new snapshot: nothing is proven cheap on it yet
+    assert count(lane_store) == 2  # the dead worker was replaced; the answer sees the write
+
+
+def test_the_lane_can_be_switched_off(tmp_path):
+    with EmbeddedStore(tmp_path / "db", query_workers=1, fast_lane=0) as s:
+        s.replace_graph(G, DATA, ox.RdfFormat.N_TRIPLES)
+        count(s)
+        kill_workers(s)
+        with pytest.raises(QueryEvaluationError, match="worker failed"):
+            count(s)
+
+
+def test_what_the_lane_remembers(tmp_path):
+    lane = FastLane(limit=0.5)
+    store = ox.Store(str(tmp_path / "snapshot"))
+    del store
+    lease, other = SnapshotLease(str(tmp_path / "snapshot"), lambda: None), SnapshotLease("elsewhere", lambda: None)
+    service = QueryJob("SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } }")
+    lane.record(lease, service, 0.001, timeout=30)
+    assert lane.runner_for(lease, service) is None  # SERVICE: the cost is another server's
+    lane.record(lease, COUNT, 0.6, timeout=30)
+    assert lane.runner_for(lease, COUNT) is None  # slower than the limit
+    lane.record(lease, COUNT, 0.2, timeout=1)
+    assert lane.runner_for(lease, COUNT) is None  # more than a tenth of the time limit
+    lane.record(lease, COUNT, 0.01, timeout=30)
+    assert lane.runner_for(lease, COUNT) is not None
+    assert lane.runner_for(other, COUNT) is None  # proven on one snapshot only
+    lane.record(other, QueryJob("ASK {}"), 0.01, timeout=30)
+    assert lane.runner_for(lease, COUNT) is None  # a new snapshot forgets the old one's jobs
