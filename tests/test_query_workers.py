@@ -89,3 +89,4 @@ def test_what_the_lane_remembers(tmp_path):
     assert lane.runner_for(other, COUNT) is None  # proven on one snapshot only
     lane.record(other, QueryJob("ASK {}"), 0.01, timeout=30)
     assert lane.runner_for(lease, COUNT) is None  # a new snapshot forgets the old one's jobs
+    assert lane.runner_for(other, QueryJob("ASK {}")) is None  # no store there: the job goes to a worker

@@ -159,8 +159,20 @@ class FastLane:
                 return None
             self._jobs.move_to_end(job)
             if self._store is None:
-                self._store = ox.Store.read_only(lease.path)
+                try:
+                    self._store = ox.Store.read_only(lease.path)
+                except OSError:  # the lane is only a shortcut: the job goes to a worker instead
+                    self._reset(None)
+                    return None
             return run_on(self._store)
+
+    def clear(self) -> None:
+        """Forget every job and let go of the snapshot."""
+        with self._lock:
+            self._reset(None)
+
+    def _reset(self, path: str | None) -> None:
+        self._path, self._store, self._jobs = path, None, OrderedDict()
 
     def record(self, lease: SnapshotLease, job: QueryJob, seconds: float, timeout: float) -> None:
         if (seconds > min(self.limit, timeout / 10) or len(job.query) > self.MAX_QUERY_CHARS
@@ -168,7 +180,7 @@ class FastLane:
             return
         with self._lock:
             if lease.path != self._path:  # a new snapshot: what was proven on the old one no longer counts
-                self._path, self._store, self._jobs = lease.path, None, OrderedDict()
+                self._reset(lease.path)
             self._jobs[job] = None
             if len(self._jobs) > self.MAX_JOBS:
                 self._jobs.popitem(last=False)
@@ -286,6 +298,7 @@ class WorkerPool:
             delay = min(delay * 2, 0.05)
 
     def close(self) -> None:
+        self._fast.clear()
         with self._lock:
             workers, self._all = self._all, []
         for worker in workers:
