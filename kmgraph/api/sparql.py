@@ -16,7 +16,7 @@ from ..errors import (
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
-from ..formats import GRAPH_FORMATS, RESULT_FORMATS, negotiate, parse_accept
+from ..formats import GRAPH_FORMATS, RESULT_FORMATS, documented, negotiate, parse_accept
 from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using
@@ -168,9 +168,9 @@ def _form_body(direct_type: str, field: str) -> dict:
                             "type": "object", "properties": {field: {"type": "string"}}}}}}
 
 
-_RESULTS = {"200": {"description": "Query results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE), by content "
-                                   "negotiation; the editor page or the service description without a query",
-                    "content": {f.media_type: {} for f in RESULT_FORMATS + GRAPH_FORMATS} | {"text/html": {}}}}
+_ANSWER = documented(RESULT_FORMATS + GRAPH_FORMATS, "Query results (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE), "
+                     "by content negotiation; the editor page or the service description without a query")[200]
+_RESULTS = {"200": {**_ANSWER, "content": {**_ANSWER["content"], "text/html": {}}}}
 _FORMAT = {"name": "format", "in": "query", "required": False, "description": "output format instead of Accept",
            "schema": {"type": "string"}}
 _DATASET = _graph_parameters("default-graph-uri", "named-graph-uri")
