@@ -40,7 +40,7 @@ def check_store(services: Services) -> StoreHealth:
     if services.records.ensure_index():
         repaired.append("retrieval index rebuilt from the store")
     quads, digest = store.fingerprint()
-    findings = [f for check in load_checks(INTEGRITY_DIR) for f in check.run(store)]
+    findings = [f for query in load_checks(INTEGRITY_DIR) for f in query.run(store)]
     findings += _missing_archives(services)
     return StoreHealth(quads, digest, repaired, GateReport(findings))
 

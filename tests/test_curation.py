@@ -20,6 +20,7 @@ from kmgraph.api import create_app
 from kmgraph.cli import main
 from kmgraph.config import Settings
 from kmgraph.curation import Curator, checks, source_for_path, source_for_upload
+from kmgraph.curation.gate import load_checks
 from kmgraph.curation.mappings import export_mappings, import_mappings
 from kmgraph.access import Actor
 from kmgraph.services import build_services
@@ -126,6 +127,49 @@ def test_every_check_has_a_documented_meaning_and_a_test():
     assert ids == set(EXPECTED) | {"removed-concepts"}
     for c in checks():
         assert c.title and len(c.description) > 40 and c.severity in ("error", "warning"), c.id
+
+
+def test_a_value_failing_several_checks_of_one_pass_is_reported_by_each(curator):
+    data = GOOD + 'ex:c skos:altLabel " " .\n'
+    found = {f.check for f in curator.check([upload("blank.ttl", data)], "blank").report.findings
+             if f.concept == "https://example.org/v/c"}
+    assert found == {"empty-labels", "surrounding-whitespace", "omitted-language-tags"}
+
+
+SHARED_PASS = """#+ checks:
+#+   - id: no-label
+#+     severity: error
+#+     title: No label
+#+     message: "no label"
+#+   - id: no-source
+#+     severity: warning
+#+     title: No source
+#+     message: "no source ({kind})"
+SELECT ?check ?concept ?kind WHERE {
+  ?concept a <http://www.w3.org/2004/02/skos/core#Concept> .
+  VALUES (?check ?kind) { ("no-label" "") ("no-source" "dcterms") %s }
+}
+"""
+
+
+def test_a_query_file_may_declare_several_checks(tmp_path):
+    (tmp_path / "shared.rq").write_text(SHARED_PASS % "", encoding="utf-8")
+    dataset = ox.Store()
+    dataset.load(GOOD.encode(), format=ox.RdfFormat.TURTLE)
+    [query] = load_checks(tmp_path)
+    assert [(c.id, c.severity) for c in query.checks] == [("no-label", "error"), ("no-source", "warning")]
+    findings = query.run(dataset)
+    assert {(f.check, f.severity, f.message) for f in findings} == {("no-label", "error", "no label"),
+                                                                    ("no-source", "warning", "no source (dcterms)")}
+    assert len(findings) == 6
+
+    (tmp_path / "shared.rq").write_text(SHARED_PASS % '("no-such-check" "")', encoding="utf-8")
+    with pytest.raises(ValueError, match="does not declare"):
+        load_checks(tmp_path)[0].run(dataset)
+    header = SHARED_PASS[:SHARED_PASS.index("SELECT")]
+    (tmp_path / "shared.rq").write_text(header + "SELECT ?concept WHERE { ?concept ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\?check"):
+        load_checks(tmp_path)
 
 
 def test_clean_vocabulary_passes(curator):

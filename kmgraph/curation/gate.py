@@ -1,10 +1,11 @@
-"""The quality gate: SKOS integrity and qSKOS-class checks, each one SPARQL file in ``queries/quality/``.
+"""The quality gate: SKOS integrity and qSKOS-class checks, written as SPARQL in ``queries/quality/``.
 
 A check is a SELECT whose header names its stable id, severity (error blocks a load unless forced;
 warning is reported), title, description and a message template filled from the result's variables.
-Curators read and extend the checks by editing those files. They run over a *check dataset*: the
-candidate content in the default graph and the current version as the named graph
-``urn:kmgraph:previous`` (so that removed concepts can be found).
+Curators read and extend the checks by editing those files. A file may also declare several checks
+under ``checks:`` when they share one pass over the data; its rows then name their check in ``?check``.
+They run over a *check dataset*: the candidate content in the default graph and the current version
+as the named graph ``urn:kmgraph:previous`` (so that removed concepts can be found).
 """
 
 from __future__ import annotations
@@ -32,22 +33,35 @@ CHECK_BASE = BASE + "quality/"
 
 @dataclass(frozen=True)
 class Check:
+    """What one check finds and how much it matters."""
+
     id: str
     severity: str
     title: str
     description: str
     message: str
-    text: str
     file: str
 
+
+@dataclass(frozen=True)
+class CheckQuery:
+    """One query file and the checks it reports: one, or several that share a pass (``?check`` says which)."""
+
+    text: str
+    checks: tuple[Check, ...]
+
     def run(self, dataset: ox.Store) -> list["Finding"]:
+        by_id = {c.id: c for c in self.checks}
         results = dataset.query(self.text)
         names = [v.value for v in results.variables]
         findings = []
         for solution in results:
             values = {n: _display(solution[n]) for n in names if solution[n] is not None}
             concept = values.pop("concept", "")
-            findings.append(Finding(self.id, self.severity, concept, _fill(self.message, values)))
+            check = by_id.get(values.pop("check", "")) if len(self.checks) > 1 else self.checks[0]
+            if check is None:
+                raise ValueError(f"{self.checks[0].file}: a row names a check its header does not declare")
+            findings.append(Finding(check.id, check.severity, concept, _fill(check.message, values)))
         return findings
 
 
@@ -99,23 +113,31 @@ class GateReport:
                 "counts": self.counts(), "findings": [asdict(f) for f in self.findings]}
 
 
-def load_checks(directory: Path) -> tuple[Check, ...]:
-    """The checks of a folder of ``*.rq`` files, each with an id, a severity, a title and a message."""
+def load_checks(directory: Path) -> tuple[CheckQuery, ...]:
+    """The check queries of a folder of ``*.rq`` files, each check with an id, a severity and a message."""
     found = []
     for path in sorted(directory.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         meta = read_header(path.stem, text)
-        if meta.get("severity") not in SEVERITIES or not meta.get("id"):
+        entries = meta.get("checks") or [meta]
+        file = str(path.relative_to(QUERIES_DIR.parent) if path.is_relative_to(QUERIES_DIR.parent) else path)
+        if not all(isinstance(e, dict) and e.get("severity") in SEVERITIES and e.get("id") for e in entries):
             raise ValueError(f"{path}: a check needs an id and a severity ({', '.join(SEVERITIES)})")
-        found.append(Check(meta["id"], meta["severity"], meta.get("title", meta["id"]),
-                           " ".join(str(meta.get("description", "")).split()), meta.get("message", meta["id"]),
-                           text, str(path.relative_to(QUERIES_DIR.parent))))
+        if len(entries) > 1 and "?check" not in text:
+            raise ValueError(f"{path}: a file of several checks names each row's check in ?check")
+        found.append(CheckQuery(text, tuple(
+            Check(e["id"], e["severity"], e.get("title", e["id"]), " ".join(str(e.get("description", "")).split()),
+                  e.get("message", e["id"]), file) for e in entries)))
     return tuple(found)
 
 
 @lru_cache(maxsize=1)
-def checks() -> tuple[Check, ...]:
+def check_queries() -> tuple[CheckQuery, ...]:
     return load_checks(QUALITY_DIR)
+
+
+def checks() -> tuple[Check, ...]:
+    return tuple(c for query in check_queries() for c in query.checks)
 
 
 def run_gate(dataset: ox.Store) -> GateReport:
@@ -126,7 +148,7 @@ def run_gate(dataset: ox.Store) -> GateReport:
     a lower priority, so that a load running beside them (and the service's requests) come first."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gate",
                             initializer=_yield_priority) as pool:
-        findings = [f for found in pool.map(lambda check: check.run(dataset), checks()) for f in found]
+        findings = [f for found in pool.map(lambda query: query.run(dataset), check_queries()) for f in found]
     findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.check, f.concept))
     return GateReport(findings)
 
