@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -16,13 +15,13 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from kmgraph.access import Actor
 from kmgraph.api import create_app
 from kmgraph.cli import main
 from kmgraph.config import Settings
 from kmgraph.curation import Curator, checks, source_for_path, source_for_upload
 from kmgraph.curation.gate import load_checks
 from kmgraph.curation.mappings import export_mappings, import_mappings
-from kmgraph.access import Actor
 from kmgraph.services import build_services
 from kmgraph.store import EmbeddedStore
 from kmgraph.vocab.sssom import read_sssom

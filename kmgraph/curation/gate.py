@@ -50,7 +50,7 @@ class CheckQuery:
     text: str
     checks: tuple[Check, ...]
 
-    def run(self, dataset: ox.Store) -> list["Finding"]:
+    def run(self, dataset: ox.Store) -> list[Finding]:
         by_id = {c.id: c for c in self.checks}
         results = dataset.query(self.text)
         names = [v.value for v in results.variables]
@@ -58,9 +58,11 @@ class CheckQuery:
         for solution in results:
             values = {n: _display(solution[n]) for n in names if solution[n] is not None}
             concept = values.pop("concept", "")
-            check = by_id.get(values.pop("check", "")) if len(self.checks) > 1 else self.checks[0]
+            named = values.pop("check", "") if len(self.checks) > 1 else self.checks[0].id
+            check = by_id.get(named)
             if check is None:
-                raise ValueError(f"{self.checks[0].file}: a row names a check its header does not declare")
+                raise ValueError(f"{self.checks[0].file}: a row names check {named!r}, "
+                                 "which its header does not declare")
             findings.append(Finding(check.id, check.severity, concept, _fill(check.message, values)))
         return findings
 
