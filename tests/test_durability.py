@@ -36,8 +36,9 @@ def check_store_cli(store) -> dict:
     return json.loads(result.stdout)
 
 
-def run_and_kill(store, mode: str, seed: int, delay: float) -> list[str]:
-    """Start a writer, kill -9 it ``delay`` seconds after it is ready; the ACK lines it printed."""
+def run_and_kill(store, mode: str, seed: int, delay: float, wait_for: int = 0) -> list[str]:
+    """Start a writer, kill -9 it ``delay`` seconds after it is ready (and has acknowledged ``wait_for``
+    writes, so that a slow machine still has acknowledged writes to check); the ACK lines it printed."""
     proc = subprocess.Popen([sys.executable, str(WRITER_SCRIPT), str(store), mode, str(seed)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
     assert proc.stdout.readline().strip() == "READY", proc.stderr.read()
@@ -45,6 +46,9 @@ def run_and_kill(store, mode: str, seed: int, delay: float) -> list[str]:
     reader = threading.Thread(target=lambda: acks.extend(line.split(" ", 1)[1].strip() for line in proc.stdout
                                                          if line.startswith("ACK ")))
     reader.start()
+    deadline = time.monotonic() + 300
+    while len(acks) < wait_for and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -66,7 +70,9 @@ def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path):
         mode = "vocab" if round_ % 2 else "records"
         if mode == "vocab":
             attempted.append(round_)
-        acks = run_and_kill(store_dir, mode, round_, rng.uniform(0.05, 3.0 if mode == "vocab" else 0.6))
+        # The last two rounds wait for acknowledged writes before the kill, whatever the machine's speed.
+        wait_for = 0 if round_ < 18 else (1 if mode == "vocab" else 10)
+        acks = run_and_kill(store_dir, mode, round_, rng.uniform(0.05, 3.0 if mode == "vocab" else 0.6), wait_for)
         for ack in acks:
             if mode == "records":
                 record_id, uri = ack.split()
