@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import kmgbf  # noqa: E402
 import seed_000  # noqa: E402
 
 from kmgraph.namespaces import ID, KMO, PREFIXES, SCHEME, SDG, VOCABULARY, concept_iri  # noqa: E402
@@ -54,6 +55,13 @@ MISSION = ("To take urgent action to halt and reverse biodiversity loss to put n
            "for the benefit of people and planet by conserving and sustainably using biodiversity and "
            "ensuring the fair and equitable sharing of benefits from the use of genetic resources, while "
            "providing the necessary means of implementation.")
+
+ROLE_PROPERTY = {
+    "headline": KMO.headlineIndicatorFor,
+    "binary": KMO.binaryIndicatorFor,
+    "component": KMO.componentIndicatorFor,
+    "complementary": KMO.complementaryIndicatorFor,
+}
 
 INDICATOR_CLASS = {
     "headline": KMO.HeadlineIndicator,
@@ -161,11 +169,36 @@ def pad(identifier: str) -> str:
 
 # --- GBF -----------------------------------------------------------------------------------------
 
-def build_gbf(data: Path) -> Vocab:
+def cite_kmgbf(v: Vocab) -> None:
+    """The citation and licence that the KMGBF ontology asks for, and that kmgraph's copy is not official."""
+    v.g.add((v.node, DCTERMS.bibliographicCitation, Literal(kmgbf.CITATION)))
+    v.g.add((v.node, KMO.notice, Literal(kmgbf.NOT_OFFICIAL, lang="en")))
+    v.g.add((v.node, DCTERMS.license, kmgbf.LICENSE))
+
+
+def add_official(v: Vocab, c: URIRef, official: kmgbf.Official) -> None:
+    """What a kmgraph concept takes from the official data beyond its labels: the official IRI,
+    definitions in every language, custodian agencies and the role-typed links of an indicator."""
+    v.g.add((c, SKOS.exactMatch, official.iri))
+    for lang, text in official.definitions.items():
+        v.g.add((c, SKOS.definition, Literal(clean(text), lang=lang)))
+    for agency in official.custodians:
+        v.g.add((c, KMO.custodianAgency, Literal(clean(agency))))
+    for role, other in official.links:
+        parent = URIRef(concept_iri(kmgbf.notation_of(other)))
+        v.g.add((c, ROLE_PROPERTY[role], parent))
+        v.g.add((c, KMO.indicatorFor, parent))
+
+
+def build_gbf(data: Path, official: kmgbf.KmgbfData) -> Vocab:
     v = Vocab("gbf", "Kunming-Montreal Global Biodiversity Framework",
               "The 2050 vision, 2030 mission, 4 global goals and 23 global targets of the Framework, with the "
-              "three sections of targets. Labels, terms and texts from the CBD thesaurus.",
-              f"{DEC_15_4}; CBD thesaurus terms 7394-7420 (scbd/www.cbd.int app/data/gbf-targets, commit 9e0f78f1)")
+              "three sections of targets. Identifiers, term ids and English short titles from the CBD thesaurus; "
+              "official texts, short titles and labels in English, French and Spanish from the CBD's KMGBF "
+              "Monitoring Framework Ontology.",
+              f"{DEC_15_4}; CBD thesaurus terms 7394-7420 (scbd/www.cbd.int app/data/gbf-targets, commit 9e0f78f1); "
+              f"{kmgbf.SOURCE}")
+    cite_kmgbf(v)
     scheme = v.scheme("gbf", "Kunming-Montreal Global Biodiversity Framework",
                       "The vision, mission, goals and targets of the Kunming-Montreal Global Biodiversity "
                       "Framework (decision 15/4). Targets sit under the goal that their section of the "
@@ -181,19 +214,36 @@ def build_gbf(data: Path) -> Vocab:
     goals = {}
     for goal in sorted(json.loads((data / "cbd/gbf-goals.json").read_text()), key=lambda g: g["identifier"]):
         letter = goal["identifier"][-1]
-        goals[letter] = v.concept(
-            scheme, goal["identifier"], {"en": strip_prefix(goal["shortTitle"]["en"])},
-            alt=[strip_prefix(goal["name"])], definition=goal["longDescription"], types=(KMO.Goal,),
-            source=f"{DEC_15_4}, section G, Goal {letter}; CBD thesaurus term {goal['termId']}")
-        v.g.add((goals[letter], KMO.termId, Literal(goal["termId"])))
+        facts = official.goal(letter)
+        # The official data names goals "Objectif A" / "Objetivo A" in French and Spanish; it has no
+        # French or Spanish short title for them.
+        labels = {"en": strip_prefix(goal["shortTitle"]["en"]), **{k: facts.labels[k] for k in ("fr", "es")}}
+        goals[letter] = c = v.concept(
+            scheme, goal["identifier"], labels, alt=[strip_prefix(goal["name"]), facts.labels["en"]],
+            types=(KMO.Goal,),
+            source=f"{DEC_15_4}, section G, Goal {letter}; CBD thesaurus term {goal['termId']}; {kmgbf.SOURCE}")
+        v.g.add((c, KMO.termId, Literal(goal["termId"])))
+        v.g.add((c, KMO.shortTitle, Literal(labels["en"], lang="en")))
+        for lang, text in facts.titles.items():
+            v.g.add((c, DCTERMS.title, Literal(clean(text), lang=lang)))
+        add_official(v, c, facts)
     for target in json.loads((data / "cbd/gbf-targets.json").read_text()):
         number = int(target["identifier"][-2:])
+        facts = official.target(number)
+        # Official short titles: English in the CBD thesaurus, French and Spanish as dct:title of the
+        # KMGBF data (the English dct:title there is the longer summary title).
+        short = {"en": strip_prefix(target["shortTitle"]["en"]), **{k: facts.titles[k] for k in ("fr", "es")}}
         c = v.concept(
-            scheme, target["identifier"], {"en": strip_prefix(target["shortTitle"]["en"])},
-            alt=[strip_prefix(target["name"])], definition=target["longDescription"], types=(KMO.Target,),
+            scheme, target["identifier"], short, alt=[strip_prefix(target["name"])], types=(KMO.Target,),
             broader=goals[TARGET_GOAL[number]],
-            source=f"{DEC_15_4}, section H, Target {number}; CBD thesaurus term {target['termId']}")
+            source=f"{DEC_15_4}, section H, Target {number}; CBD thesaurus term {target['termId']}; {kmgbf.SOURCE}")
         v.g.add((c, KMO.termId, Literal(target["termId"])))
+        for lang, text in short.items():
+            v.g.add((c, KMO.shortTitle, Literal(clean(text), lang=lang)))
+        v.g.add((c, DCTERMS.title, Literal(clean(facts.titles["en"]), lang="en")))
+        for lang, text in facts.labels.items():  # "Target 3", "Cible 3", "Meta 3"
+            v.g.add((c, SKOS.altLabel, Literal(text, lang=lang)))
+        add_official(v, c, facts)
     for notation, title, numbers in TARGET_SECTIONS:
         section = ID[notation]
         v.g.add((section, RDF.type, SKOS.Collection))
@@ -206,11 +256,14 @@ def build_gbf(data: Path) -> Vocab:
     return v
 
 
-def build_indicators(data: Path) -> Vocab:
+def build_indicators(data: Path, official: kmgbf.KmgbfData) -> Vocab:
     v = Vocab("gbf-indicators", "Monitoring framework of the Kunming-Montreal Global Biodiversity Framework",
               "All 204 indicator rows of the monitoring framework: 27 headline, 15 binary, 52 component and "
-              "110 complementary indicators, each under the goal or target it measures.",
-              f"{DEC_15_5}; CBD Online Reporting Tool indicator list (scbd/online-reporting-tool app-data/indicators.ts, commit 06b5c706)")
+              "110 complementary indicators by the CBD list, each linked by role to every goal and target it "
+              "serves (274 links), with labels in English, French and Spanish.",
+              f"{DEC_15_5}; CBD Online Reporting Tool indicator list (scbd/online-reporting-tool app-data/indicators.ts, "
+              f"commit 06b5c706); {kmgbf.SOURCE}")
+    cite_kmgbf(v)
     scheme = v.scheme("gbf-indicators", "GBF monitoring framework indicators",
                       "Headline, binary, component and complementary indicators of the monitoring framework "
                       "for the Kunming-Montreal Global Biodiversity Framework.", DEC_15_5)
@@ -220,23 +273,42 @@ def build_indicators(data: Path) -> Vocab:
         counts[row["thesaurus_identifier"]] = counts.get(row["thesaurus_identifier"], 0) + 1
     for row in rows:
         ident, code, kind, parent = row["thesaurus_identifier"], row["code"], row["type"], row["goal_or_target"]
+        facts = official.indicator(code)
         parent_notation = f"GBF-GOAL-{parent}" if parent.isalpha() else f"GBF-TARGET-{int(parent):02d}"
         parent_iri = URIRef(concept_iri(parent_notation))
         where = f"Goal {parent}" if parent.isalpha() else f"Target {int(parent)}"
-        c = v.concept(scheme, ident, {"en": row["title"]}, iri=ID[f"indicator/{code}"],
+        # Labels as the KMGBF data publishes them; the CBD list's wording, where it differs, stays findable.
+        c = v.concept(scheme, ident, facts.labels, iri=ID[f"indicator/{code}"], alt=[row["title"]],
                       types=(KMO.Indicator, INDICATOR_CLASS[kind]), broader=parent_iri,
-                      source=f"{DEC_15_5}, {kind} indicator {code}")
+                      source=f"{DEC_15_5}, {kind} indicator {code}; {kmgbf.SOURCE}")
         # The indicator is narrower than a concept of the gbf scheme: it is no top concept here.
         v.g.add((c, SKOS.scopeNote, Literal(
-            f"{kind.capitalize()} indicator {code} for {where} of the monitoring framework.", lang="en")))
+            f"{kind.capitalize()} indicator {code} of the monitoring framework (listed under {where}).", lang="en")))
         v.g.add((c, KMO.indicatorCode, Literal(code)))
-        v.g.add((c, KMO.indicatorFor, parent_iri))
+        add_official(v, c, facts)
+        if facts.definitions:
+            v.g.add((c, SKOS.note, Literal("The definition is field 5(a) of the indicator's metadata "
+                                           "(CBD/COP/16/INF/3/Rev.1), as the KMGBF data gives it.", lang="en")))
         if counts[ident] > 1:
             v.g.add((c, SKOS.editorialNote, Literal(
                 f"The CBD indicator list gives the identifier {ident} to {counts[ident]} different indicators "
                 f"(codes {', '.join(r['code'] for r in rows if r['thesaurus_identifier'] == ident)}); "
                 "kmgraph keeps one concept per indicator, named by its code, and both carry the identifier "
                 "as their notation.", lang="en")))
+    return v
+
+
+def build_kmgbf(official: kmgbf.KmgbfData) -> Vocab:
+    """The official graph as published, so that queries written for metadata.cbd.int run unchanged."""
+    v = Vocab("kmgbf", "KMGBF Monitoring Framework Ontology (official graph, kmgraph's copy)",
+              "The CBD Secretariat's KMGBF Monitoring Framework Ontology as published: its classes and "
+              "properties, the 4 goals, 23 targets and 204 indicators with their official IRIs, texts in "
+              "English, French and Spanish, role-typed indicator links and custodian agencies. kmgraph's GBF "
+              "concepts link to these IRIs by skos:exactMatch.", kmgbf.SOURCE)
+    cite_kmgbf(v)
+    for prefix, ns in (("kmgbf", kmgbf.KMGBF), ("kmgbfo", kmgbf.KMGBF_ONTOLOGY), ("schema", "http://schema.org/")):
+        v.g.bind(prefix, ns)
+    v.g += official.graph
     return v
 
 
@@ -581,7 +653,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     seed000 = (seeds / "000_13c536be57f9d8fa.txt").read_text(encoding="utf-8")
     seed002 = (seeds / "002_525a627502a6d2b5.txt").read_text(encoding="utf-8")
-    vocabs = [build_gbf(data), build_indicators(data), build_km(seed000), build_chm(seed000), build_actors(),
+    official = kmgbf.KmgbfData(data / "kmgbf")
+    vocabs = [build_gbf(data, official), build_indicators(data, official), build_kmgbf(official), build_km(seed000), build_chm(seed000), build_actors(),
               build_ko_types(), build_aichi(data), build_sdg(data), build_cites(seed002), build_countries(),
               build_local_contexts()]
     out_dir = args.out / "vocabularies"

@@ -41,7 +41,7 @@ def test_init_then_info(tmp_path):
     store = tmp_path / "s"
     init = run("init", "--store", str(store))
     assert init.returncode == 0, init.stderr
-    assert "13 graphs" in init.stdout
+    assert "14 graphs" in init.stdout
     info = run("info", "--store", str(store), "--json")
     assert info.returncode == 0
     data = json.loads(info.stdout)

@@ -75,6 +75,8 @@ ex:dup1 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Dup one"@en ;
 ex:dup2 a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Dup two"@en ; skos:notation "D-1" ; skos:broader ex:top ; dcterms:source "t" .
 ex:old a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "Old"@en ; owl:deprecated true ; skos:broader ex:top ; dcterms:source "t" .
 ex:nosource a skos:Concept ; skos:inScheme ex:scheme ; skos:prefLabel "No source"@en ; skos:broader ex:top .
+ex:ClassOne <http://www.w3.org/2000/01/rdf-schema#subClassOf> ex:ClassTwo , skos:Concept .
+ex:ClassTwo <http://www.w3.org/2000/01/rdf-schema#subClassOf> ex:ClassOne .
 """
 EXPECTED = {
     "skos-s13-disjoint-labels": "https://example.org/v/s13",
@@ -101,6 +103,7 @@ EXPECTED = {
     "ambiguous-notations": "https://example.org/v/dup1",
     "deprecated-without-replacement": "https://example.org/v/old",
     "missing-source": "https://example.org/v/nosource",
+    "subclass-cycle": "https://example.org/v/ClassOne",
 }
 
 
@@ -174,6 +177,49 @@ def test_a_query_file_may_declare_several_checks(tmp_path):
 def test_clean_vocabulary_passes(curator):
     report = curator.check([upload("good.ttl", GOOD)], "good").report
     assert report.findings == []
+
+
+KMGBF_FILE = REPO / "ontology/vocabularies/kmgbf.ttl"
+
+
+def test_concepts_typed_by_a_subclass_of_skos_concept_are_concepts(tmp_path):
+    """The CBD's KMGBF files type goals, targets and indicators by subclasses of skos:Concept only:
+    they load as 231 concepts and the checks run on them."""
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    result = runner.invoke(main, ["check", str(KMGBF_FILE), "--vocab", "kmgbf-copy", "--format", "json",
+                                  "--store", store])
+    report = json.loads(result.output)
+    # Indicators have no definition in the official data (only headline ones do): the checks saw them.
+    undocumented = [f["concept"] for f in report["findings"] if f["check"] == "undocumented-concepts"]
+    assert "http://metadata.cbd.int/kmgbf/indicator_A.CT.1" in undocumented
+    assert "http://metadata.cbd.int/kmgbf/indicator_A.1" not in undocumented
+    load = runner.invoke(main, ["load", str(KMGBF_FILE), "--vocab", "kmgbf-copy", "--force", "--store", store])
+    assert load.exit_code == 0, load.output
+    assert "231 concepts (231 new" in load.output
+    # Nothing entailed is stored: the vocabulary graph holds exactly the file's triples.
+    s = EmbeddedStore(tmp_path / "store")
+    try:
+        typed = s.query("""SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/kmgraph/graph/vocab/kmgbf-copy> {
+            ?c a <http://www.w3.org/2004/02/skos/core#Concept> } }""")
+        assert next(iter(typed))["n"].value == "0"
+    finally:
+        s.close()
+
+
+def test_concept_classes_from_another_vocabulary_count(curator):
+    """Instances of a class declared as a concept class in the store (not in the file) are concepts."""
+    ontology = PREFIXES + "ex:Kind <http://www.w3.org/2000/01/rdf-schema#subClassOf> skos:Concept .\n"
+    curator.load([upload("classes.ttl", ontology)], CURATOR, "classes", force=True)
+    data = PREFIXES + """ex:scheme a skos:ConceptScheme ; skos:prefLabel "S"@en .
+ex:k1 a ex:Kind ; skos:inScheme ex:scheme ; skos:topConceptOf ex:scheme ; skos:prefLabel "K one"@en ;
+  skos:definition "d"@en ; dcterms:source "t" .
+ex:k2 a ex:Kind ; skos:prefLabel "K two"@en ; skos:definition "d"@en ; dcterms:source "t" .
+"""
+    result = curator.check([upload("kinds.ttl", data)], "kinds")
+    assert result.summary.concepts == 2
+    assert {f.concept for f in result.report.findings if f.check == "concepts-not-in-scheme"} == {
+        "https://example.org/v/k2"}
 
 
 def test_sdg_kos_as_a_curator_loads_it(tmp_path):

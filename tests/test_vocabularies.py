@@ -39,10 +39,72 @@ def test_gbf_goals_and_targets(store):
 
 
 def test_target_labels_are_official_short_titles(store):
-    rows = select(store, PREFIXES + """SELECT ?label ?alt WHERE {
-        ?t skos:notation "GBF-TARGET-02" ; skos:prefLabel ?label ; skos:altLabel ?alt }""")
-    assert rows == [{"label": "Restore 30% of all Degraded Ecosystems",
-                     "alt": "30% of degraded areas are under effective restoration"}]
+    rows = select(store, PREFIXES + """SELECT ?lang ?label WHERE {
+        ?t skos:notation "GBF-TARGET-02" ; skos:prefLabel ?label BIND(lang(?label) AS ?lang) } ORDER BY ?lang""")
+    assert rows == [{"lang": "en", "label": "Restore 30% of all Degraded Ecosystems"},
+                    {"lang": "es", "label": "Restaurar el 30 % de todos los ecosistemas degradados"},
+                    {"lang": "fr", "label": "Restaurer 30 % des écosystèmes dégradés"}]
+    alt = {r["alt"] for r in select(store, PREFIXES + """SELECT ?alt WHERE {
+        ?t skos:notation "GBF-TARGET-02" ; skos:altLabel ?alt }""")}
+    assert {"30% of degraded areas are under effective restoration", "Target 2", "Cible 2", "Meta 2"} <= alt
+
+
+def test_official_texts_in_three_languages(store):
+    """23 targets x 3 languages of definitions and short titles; 204 indicators x 3 labels."""
+    for prop in ("skos:definition", "kmo:shortTitle"):
+        rows = select(store, PREFIXES + f"""SELECT ?lang (COUNT(DISTINCT ?t) AS ?n) WHERE {{
+            ?t a kmo:Target ; {prop} ?text BIND(lang(?text) AS ?lang) }} GROUP BY ?lang ORDER BY ?lang""")
+        assert rows == [{"lang": lang, "n": "23"} for lang in ("en", "es", "fr")], prop
+    goals = select(store, PREFIXES + """SELECT ?lang (COUNT(DISTINCT ?g) AS ?n) WHERE {
+        ?g a kmo:Goal ; skos:definition ?text BIND(lang(?text) AS ?lang) } GROUP BY ?lang ORDER BY ?lang""")
+    assert goals == [{"lang": lang, "n": "4"} for lang in ("en", "es", "fr")]
+    labels = select(store, PREFIXES + """SELECT ?lang (COUNT(DISTINCT ?i) AS ?n) WHERE {
+        ?i a kmo:Indicator ; skos:inScheme <https://w3id.org/kmgraph/scheme/gbf-indicators> ; skos:prefLabel ?l
+        BIND(lang(?l) AS ?lang) } GROUP BY ?lang ORDER BY ?lang""")
+    assert labels == [{"lang": lang, "n": "204"} for lang in ("en", "es", "fr")]
+    target3 = select(store, PREFIXES + """SELECT ?text WHERE {
+        ?t skos:notation "GBF-TARGET-03" ; skos:definition ?text FILTER(lang(?text) = "fr") }""")
+    assert target3[0]["text"].startswith("Faire en sorte que, d'ici à 2030, au moins 30 %")
+
+
+def test_concepts_link_their_official_iris(store):
+    rows = select(store, PREFIXES + """SELECT ?n ?official WHERE {
+        ?c skos:notation ?n ; skos:exactMatch ?official
+        FILTER(STRSTARTS(STR(?official), "http://metadata.cbd.int/kmgbf/")) }""")
+    assert len(rows) == 4 + 23 + 204
+    by_notation = {r["n"]: r["official"] for r in rows}
+    assert by_notation["GBF-TARGET-03"] == "http://metadata.cbd.int/kmgbf/target_3"
+    assert by_notation["GBF-GOAL-A"] == "http://metadata.cbd.int/kmgbf/goal_A"
+    assert by_notation["GBF-INDICATOR-B1"] == "http://metadata.cbd.int/kmgbf/indicator_B.1"
+
+
+def test_indicator_role_links(store):
+    """274 role links; 27 headline indicators in 37 headline links; 7.1 is also complementary for Target 8."""
+    rows = select(store, PREFIXES + """SELECT ?role (COUNT(*) AS ?links) (COUNT(DISTINCT ?i) AS ?indicators) WHERE {
+        VALUES ?role { kmo:headlineIndicatorFor kmo:binaryIndicatorFor kmo:componentIndicatorFor
+                       kmo:complementaryIndicatorFor }
+        ?i ?role ?goalOrTarget } GROUP BY ?role""")
+    counts = {r["role"].rsplit("#")[-1]: (int(r["links"]), int(r["indicators"])) for r in rows}
+    assert sum(links for links, _ in counts.values()) == 274
+    assert counts["headlineIndicatorFor"] == (37, 27)
+    seven = select(store, PREFIXES + """SELECT ?role ?t WHERE {
+        ?i kmo:indicatorCode "7.1" ; ?role ?x . ?x skos:notation ?t
+        VALUES ?role { kmo:headlineIndicatorFor kmo:complementaryIndicatorFor } } ORDER BY ?t""")
+    assert [(r["role"].rsplit("#")[-1], r["t"]) for r in seven] == [
+        ("headlineIndicatorFor", "GBF-TARGET-07"), ("complementaryIndicatorFor", "GBF-TARGET-08")]
+    custodians = select(store, PREFIXES + """SELECT ?agency WHERE {
+        ?i kmo:indicatorCode "A.3" ; kmo:custodianAgency ?agency } ORDER BY ?agency""")
+    assert [r["agency"] for r in custodians] == ["BirdLife International (BLI)",
+                                                  "International Union for Conservation of Nature (IUCN)"]
+
+
+def test_kmgbf_vocabularies_cite_the_official_ontology(store):
+    rows = select(store, PREFIXES + """SELECT DISTINCT ?id ?citation ?notice WHERE {
+        ?v a kmo:Vocabulary ; dcterms:identifier ?id ; dcterms:bibliographicCitation ?citation ; kmo:notice ?notice }
+        ORDER BY ?id""")
+    assert [r["id"] for r in rows] == ["gbf", "gbf-indicators", "kmgbf"]
+    assert all("KMGBF Monitoring Framework Ontology. Version 1.0.1" in r["citation"] for r in rows)
+    assert all("not an official CBD version" in r["notice"] for r in rows)
 
 
 def test_each_target_sits_under_its_goal(store):
@@ -75,8 +137,10 @@ def test_shared_indicator_identifier_is_modelled(store):
 
 def test_indicator_code_differs_from_identifier(store):
     rows = select(store, PREFIXES + """SELECT ?id ?target WHERE {
-        ?i kmo:indicatorCode "B.1" ; skos:notation ?id ; kmo:indicatorFor ?t . ?t skos:notation ?target }""")
-    assert rows == [{"id": "GBF-INDICATOR-B1", "target": "GBF-GOAL-B"}]
+        ?i kmo:indicatorCode "B.1" ; skos:notation ?id ; kmo:indicatorFor ?t . ?t skos:notation ?target }
+        ORDER BY ?target""")
+    assert rows == [{"id": "GBF-INDICATOR-B1", "target": "GBF-GOAL-B"},
+                    {"id": "GBF-INDICATOR-B1", "target": "GBF-TARGET-11"}]
 
 
 def test_km_strategy(store):
@@ -135,8 +199,10 @@ def test_sdg_reuses_un_iris_and_languages(store):
 
 
 def test_crosswalks_are_related_match_with_provenance(store):
+    # The only exact matches of GBF concepts are to their own official KMGBF IRIs, never a crosswalk.
     assert scalar(store, PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
-        ?s skos:exactMatch ?o . ?s skos:notation ?x FILTER(STRSTARTS(STR(?x), "GBF-")) }""") == 0
+        ?s skos:exactMatch ?o . ?s skos:notation ?x FILTER(STRSTARTS(STR(?x), "GBF-"))
+        FILTER(!STRSTARTS(STR(?o), "http://metadata.cbd.int/kmgbf/")) }""") == 0
     unannotated = scalar(store, PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE {
         ?s skos:relatedMatch ?o . ?s skos:notation ?x FILTER(STRSTARTS(STR(?x), "GBF-"))
         FILTER NOT EXISTS { ?ax owl:annotatedSource ?s ; owl:annotatedTarget ?o ;

@@ -28,7 +28,8 @@ from ..namespaces import vocabulary_graph
 from ..access import Actor
 from ..resources import query_text
 from ..store import Store
-from .gate import PREVIOUS_GRAPH, GateReport, run_gate
+from .dataset import PREVIOUS_GRAPH, entail_concepts, query
+from .gate import GateReport, run_gate
 from .sources import Candidate, SourceFile, read_candidate, source_for_upload, vocabulary_id
 from .versions import CATALOG_GRAPH, Catalog, NewVersion, VersionInfo, update_text, version_node
 
@@ -80,6 +81,7 @@ class Curator:
         candidate = read_candidate(sources, base=base, progress=progress)
         vocab_id = self._vocabulary_id(candidate, vocab)
         previous = self._add_previous(candidate, vocab_id)
+        entail_concepts(candidate.store, self._concept_classes())
         return LoadResult(vocab_id, run_gate(candidate.store), _summarise(candidate),
                           changes=diff_dataset(candidate.store) if previous else None)
 
@@ -122,6 +124,7 @@ class Curator:
                 candidate = read()
             if not first:
                 self._add_previous(candidate, vocab_id)
+            entail_concepts(candidate.store, self._concept_classes())
             summarising = _Background(lambda: _summarise(candidate))
             report = run_gate(candidate.store)
             summary = summarising.join()
@@ -170,6 +173,10 @@ class Curator:
         dump = self.store.dump_graph(graph, ox.RdfFormat.N_TRIPLES)
         candidate.store.load(dump, format=ox.RdfFormat.N_TRIPLES, to_graph=PREVIOUS_GRAPH)
         return True
+
+    def _concept_classes(self) -> set[ox.NamedNode]:
+        """Classes of concepts declared in the store (a vocabulary may rely on another's ontology)."""
+        return {row["class"] for row in self.store.query(query_text("system/concept-classes"))}
 
     def recover(self) -> list[str]:
         """Finish what a dead process left: a first load that never completed is dropped."""
@@ -229,6 +236,7 @@ class Curator:
         dataset = self.archived(vocab_id, new)
         data, rdf_format = self.catalog.archived_content(self.catalog.version(vocab_id, old))
         dataset.bulk_load(data, format=rdf_format, to_graph=PREVIOUS_GRAPH)
+        entail_concepts(dataset, self._concept_classes())
         return {"vocabulary": vocab_id, "from": old, "to": new, **diff_dataset(dataset)}
 
     def changes_since(self, vocab_id: str, since: str) -> dict:
@@ -250,7 +258,7 @@ def diff_dataset(dataset: ox.Store) -> dict:
     """Run the diff queries over old (named graph) and new (default graph) content."""
     out = {}
     for name in DIFF_QUERIES:
-        result = dataset.query(query_text(f"curation/diff-{name}"))
+        result = query(dataset, query_text(f"curation/diff-{name}"))
         names = [v.value for v in result.variables]
         out[name] = [{n: row[n].value for n in names if row[n] is not None} for row in result]
     return out
@@ -262,9 +270,9 @@ def _aware(moment: datetime) -> datetime:
 
 def _summarise(candidate: Candidate) -> Summary:
     dataset = candidate.store
-    row = next(iter(dataset.query(query_text("curation/summary-concepts"))))
+    row = next(iter(query(dataset, query_text("curation/summary-concepts"))))
     languages = {r["lang"].value or "(none)": {"prefLabels": int(r["prefLabels"].value), "labels": int(r["labels"].value)}
-                 for r in dataset.query(query_text("curation/summary-languages"))}
+                 for r in query(dataset, query_text("curation/summary-languages"))}
     return Summary(candidate.triples, int(row["concepts"].value), int(row["added"].value), int(row["changedConcepts"].value),
                    int(row["removed"].value), languages)
 

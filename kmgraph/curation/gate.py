@@ -24,9 +24,11 @@ import pyoxigraph as ox
 from ..namespaces import BASE
 from ..queries import read_header
 from ..resources import QUERIES_DIR
+from .dataset import PREVIOUS_GRAPH, query
+
+__all__ = ["PREVIOUS_GRAPH", "GateReport", "checks", "run_gate"]
 
 QUALITY_DIR = QUERIES_DIR / "quality"
-PREVIOUS_GRAPH = ox.NamedNode("urn:kmgraph:previous")
 SEVERITIES = ("error", "warning")
 CHECK_BASE = BASE + "quality/"
 
@@ -52,7 +54,7 @@ class CheckQuery:
 
     def run(self, dataset: ox.Store) -> list[Finding]:
         by_id = {c.id: c for c in self.checks}
-        results = dataset.query(self.text)
+        results = query(dataset, self.text)
         names = [v.value for v in results.variables]
         findings = []
         for solution in results:

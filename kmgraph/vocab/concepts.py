@@ -72,9 +72,24 @@ class Hit:
     rank: int  # 0 exact, 1 prefix, 2 word prefix, 3 wildcard/substring
 
 
+def _merge_exact_copies(concepts: dict[str, Concept]) -> tuple[dict[str, Concept], dict[str, Concept]]:
+    """Concepts without a notation that a concept with one matches exactly (the official KMGBF IRIs of
+    kmgraph's GBF concepts) are not listed twice: their IRI becomes another name of that concept."""
+    aliases: dict[str, Concept] = {}
+    for c in concepts.values():
+        if not c.notations:
+            continue
+        for prop, other in c.matches:
+            copy = concepts.get(other)
+            if prop == "exactMatch" and copy is not None and not copy.notations and other not in aliases:
+                aliases[other] = c
+    return {k: v for k, v in concepts.items() if k not in aliases}, aliases
+
+
 class ConceptIndex:
-    def __init__(self, concepts: dict[str, Concept]) -> None:
+    def __init__(self, concepts: dict[str, Concept], aliases: dict[str, Concept] | None = None) -> None:
         self.concepts = concepts
+        self.aliases = aliases or {}
         self.by_notation: dict[str, Concept] = {}
         self.entries: list[tuple[str, Concept, str, str, str]] = []  # (folded, concept, text, lang, field)
         for c in concepts.values():
@@ -135,22 +150,24 @@ class ConceptIndex:
                 c.replaced_by.append(o.value)
             else:
                 c.types.append(o.value)
-        concepts = {k: v for k, v in concepts.items() if "http://www.w3.org/2004/02/skos/core#Concept" in v.types}
+        classes = {SKOS + "Concept"} | {row["class"].value for row in store.query(query_text("system/concept-classes"))}
+        concepts = {k: v for k, v in concepts.items() if classes.intersection(v.types)}
         for c in concepts.values():
             c.notations.sort(key=lambda n: (not CBD_NOTATION.match(n), n))
-        return cls(concepts)
+        return cls(*_merge_exact_copies(concepts))
 
     # lookups -----------------------------------------------------------------------------------
 
     def get(self, key: str) -> Concept:
         """A concept by IRI or notation; NotFoundError otherwise."""
-        c = self.concepts.get(key) or self.by_notation.get(key)
+        c = self.find(key)
         if c is None:
             raise NotFoundError(f"no concept {key!r} in the loaded vocabularies")
         return c
 
     def find(self, key: str) -> Concept | None:
-        return self.concepts.get(key) or self.by_notation.get(key)
+        """By IRI, notation or another IRI of the same concept (its official KMGBF IRI)."""
+        return self.concepts.get(key) or self.by_notation.get(key) or self.aliases.get(key)
 
     def ancestors(self, iri: str) -> list[str]:
         """Broader concepts up to the top, nearest first (first parent at each step)."""
