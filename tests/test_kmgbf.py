@@ -111,3 +111,29 @@ def test_kmgraph_copy_is_generated_from_the_official_files():
     assert (described, DCTERMS.bibliographicCitation, None) in copy
     copy.remove((described, None, None))
     assert to_isomorphic(copy) == to_isomorphic(official)
+
+
+def named(server, name: str, **params) -> list[dict[str, str]]:
+    r = httpx.get(f"{server.url}/queries/{name}", params=params, timeout=30)
+    assert r.status_code == 200, r.text
+    return [{k: v["value"] for k, v in b.items()} for b in r.json()["results"]["bindings"]]
+
+
+def test_named_queries_follow_the_role_model(live_server, official_store):
+    headline = named(live_server, "target-indicators", target="GBF-TARGET-01", kind="headline")
+    assert sorted(r["code"] for r in headline) == ["1.1", "A.1", "A.2"]
+    complementary = named(live_server, "target-indicators", target="GBF-TARGET-08", kind="complementary")
+    assert "7.1" in {r["code"] for r in complementary}
+    both = named(live_server, "target-indicators", target="GBF-TARGET-07")
+    assert {(r["code"], r["role"]) for r in both} >= {("7.1", "headline")}
+    for target, codes in (("GBF-TARGET-04", {"A.3", "A.4"}), ("GBF-TARGET-11", {"B.1"}),
+                          ("GBF-TARGET-13", {"C.1", "C.2"}), ("GBF-TARGET-19", {"D.1", "D.2", "D.3"})):
+        found = {r["code"] for r in named(live_server, "target-indicators", target=target, kind="headline")}
+        assert codes <= found, target
+    cross = named(live_server, "cross-cutting-indicators")
+    official = {row[0] for row in official_rows(official_store, official_queries()[4])[1]}
+    assert {r["code"] for r in cross} == official
+    top = cross[0]
+    assert int(top["links"]) == len(top["goalsAndTargets"].split()) > 1
+    french = named(live_server, "cross-cutting-indicators", lang="fr")
+    assert {r["code"] for r in french} == official and all(r["title"] for r in french)
