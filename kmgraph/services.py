@@ -23,6 +23,7 @@ from .tagging.projects import Taggers
 from .validation import RecordValidator
 from .vocab import bundled
 from .vocab.concepts import ConceptIndexCache
+from .vocab.kmgbf import KmgbfCache
 
 CATALOGUE = ROOT / "examples/catalogue/sample-catalogue.ttl"
 TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
@@ -36,6 +37,7 @@ class Services:
     records: RecordService
     taggers: Taggers
     curator: Curator
+    kmgbf: KmgbfCache  # the official KMGBF graph, as metadata.cbd.int's API reads it
     recovered: list[str]  # what opening repaired (unfinished vocabulary loads)
 
 
@@ -56,7 +58,7 @@ def build_services(store: Store) -> Services:
     records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
     curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = curator.recover()
-    return Services(store, validator, concepts, records, Taggers(store, concepts), curator, recovered)
+    return Services(store, validator, concepts, records, Taggers(store, concepts), curator, KmgbfCache(store), recovered)
 
 
 SYSTEM = Actor(name="kmgraph init", role="system", client="bundled vocabularies", rights=frozenset(Right))

@@ -19,6 +19,7 @@ from . import (
     audit,
     concepts,
     graph_store,
+    kmgbf,
     named_queries,
     openapi,
     problems,
@@ -29,6 +30,7 @@ from . import (
     validation,
     vocabularies,
 )
+from .cors import CORS_PREFIXES, PathCORSMiddleware
 from .guards import AuditMiddleware, ExpensiveSlots, RateLimitMiddleware
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
@@ -79,6 +81,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     problems.install(app)
     openapi.install(app)
     app.add_middleware(AuditMiddleware, log=app.state.audit)
+    app.add_middleware(PathCORSMiddleware, prefixes=CORS_PREFIXES)
     app.add_middleware(RateLimitMiddleware, tokens=app.state.tokens, anonymous=settings.rate_limit,
                        per_token=settings.rate_limit_token)
     app.router.routes.extend(sparql.ROUTES)  # first: the hottest routes are matched without trying the others
@@ -91,6 +94,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.include_router(tagging.router)
     app.include_router(vocabularies.router)
     app.include_router(audit.router)
+    app.include_router(kmgbf.router)
     app.include_router(pages.router)
     app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from ..errors import InputError, NotFoundError
 from ..namespaces import KMO
 from ..resources import query_text
 from ..store import Store
+from ..store.cache import VocabularyCache
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 LABEL_KINDS = {SKOS + "prefLabel": "prefLabel", SKOS + "altLabel": "altLabel", SKOS + "hiddenLabel": "hiddenLabel"}
@@ -261,18 +261,8 @@ def _type_iri(type_: str) -> str:
     return str(KMO[name]) if name != "Concept" else SKOS + "Concept"
 
 
-class ConceptIndexCache:
+class ConceptIndexCache(VocabularyCache[ConceptIndex]):
     """The index of one store, rebuilt when its vocabularies change."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._index: ConceptIndex | None = None
-        self._version: object = None
-
-    def get(self) -> ConceptIndex:
-        version = self.store.vocabulary_version
-        with self._lock:
-            if self._index is None or version != self._version:
-                self._index, self._version = ConceptIndex.build(self.store), version
-            return self._index
+        super().__init__(store, ConceptIndex.build)
