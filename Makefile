@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= data/store
 
-.PHONY: install run test test-services vocabularies catalogue bench bench-quick clean
+.PHONY: install run test test-services vocabularies catalogue messages bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test-services:
 # Regenerate ontology/vocabularies and ontology/mappings from ../shared (output is committed).
 vocabularies: install
 	$(PY) scripts/build_vocabularies.py
+
+# Extract the web interface's messages and rewrite the French and Spanish catalogues (output is committed).
+messages: install
+	mkdir -p build
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -o build/messages.pot --no-location --sort-output --project kmgraph .
+	$(PY) scripts/ui_translations.py build/messages.pot
 
 # Regenerate the sample catalogue of knowledge objects (output is committed).
 catalogue: install

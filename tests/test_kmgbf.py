@@ -26,7 +26,7 @@ DATA_FILES = ("kmgbf-ontology.ttl", "goals.ttl", "targets.ttl", "indicators.ttl"
 
 def official_queries() -> list[str]:
     """The queries of sparql.md, each with the prefix block the document says they all use."""
-    blocks = re.findall(r"```sparql\n(.*?)```", (OFFICIAL / "sparql.md").read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```sparql\n(.*?)```", (OFFICIAL / "sparql.md").read_text(encoding="utf-8"), re.DOTALL)
     prefixes, queries = blocks[0], blocks[1:]
     assert "PREFIX :" in prefixes
     return [prefixes + q for q in queries]
@@ -43,7 +43,7 @@ def official_store() -> ox.Store:
 def concatenated(query: str) -> dict[str, str]:
     """Variables made by GROUP_CONCAT, with their separators: SPARQL leaves the order of the parts open."""
     return {m.group(2): m.group(1) for m in re.finditer(
-        r'GROUP_CONCAT\([^)]*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', query, re.I)}
+        r'GROUP_CONCAT\([^)]*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', query, re.IGNORECASE)}
 
 
 def normalised(names: list[str], values: list[str | None], separators: dict[str, str]) -> tuple:

@@ -64,14 +64,77 @@ def test_french_labels_and_visible_fallback(browser_page):
     page.get_by_role("link", name="Français").click()
     page.wait_for_url(re.compile(r"lang=fr"))
     heading = page.locator("h1")
+    assert heading.locator("span[lang=fr]").inner_text() == "Restaurer 30 % des écosystèmes dégradés"
+    assert heading.locator(".fallback").count() == 0
+    page.goto(url + "/concepts/GBF-VISION?lang=fr")
     assert heading.locator(".fallback").inner_text() == "(en)"  # no French label: English, marked
     assert heading.locator("span[lang=en]").count() == 1
-    shot(page, "04-gbf-target-fr-fallback")
+    shot(page, "04-gbf-vision-fr-fallback")
     page.goto(url + "/concepts/SDG-TARGET-15.1?lang=fr")
     assert heading.locator("span[lang=fr]").inner_text().startswith("D’ici à 2020, garantir la préservation")
     assert heading.locator(".fallback").count() == 0
     assert page.locator("html").get_attribute("lang") == "fr"
     shot(page, "05-sdg-target-fr")
+
+
+def test_interface_in_french(browser_page):
+    """A French-speaking user walks the interface: home, autocomplete without accents, a target page
+    with its official texts and indicators by role, the tree, validation."""
+    url, page = browser_page
+    page.goto(url + "/?lang=fr")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    nav = page.locator("nav[aria-label=Principal]")
+    assert "Parcourir" in nav.inner_text() and "Rechercher" in nav.inner_text()
+    assert "n'est pas une version officielle de la CDB" in page.inner_text("#kmgbf-notice")
+    page.fill("#home-q", "conserver 30")
+    option = page.locator("[role=option]", has_text="GBF-TARGET-03")
+    option.wait_for()
+    shot(page, "12-fr-autocomplete")
+    option.click()
+    page.wait_for_url(re.compile(r"/concepts/GBF-TARGET-03"))
+    assert page.locator("h1 span[lang=fr]").inner_text() == "Conserver 30 % des terres, des eaux et des mers"
+    assert page.locator("#definition").inner_text().startswith("Faire en sorte que, d'ici à 2030")
+    assert page.get_by_role("heading", name="Indicateurs").count() == 1
+    row = page.locator("#indicators tr", has_text="3.1")
+    assert "principal" in row.first.inner_text()
+    assert "Citer" in page.inner_text("aside.notice")
+    shot(page, "13-fr-target-3")
+    page.goto(url + "/ui/search?lang=fr")
+    page.fill("#concept-box", "protegees")  # no accents typed: "protégées" is found
+    page.locator("[role=option]", has_text="protégées").first.wait_for()
+    shot(page, "14-fr-autocomplete-accents")
+    page.get_by_role("link", name="Parcourir").click()
+    page.wait_for_url(re.compile(r"/ui/browse"))
+    assert page.locator("h1").inner_text() == "Parcourir les vocabulaires"
+    goal = page.locator("#tree > li > details", has=page.locator("summary a", has_text="GBF-GOAL-A"))
+    assert "Objectif A" in goal.locator("summary").inner_text()
+    goal.locator("summary").click()
+    target = goal.locator("details", has=page.locator("summary a", has_text="GBF-TARGET-01"))
+    target.wait_for()
+    assert "Planifier et gérer toutes les zones" in target.locator("summary").inner_text()
+    shot(page, "15-fr-tree")
+    page.get_by_role("link", name="Valider").click()
+    page.fill("#record", INVALID)
+    page.get_by_role("button", name="Valider").click()
+    report = page.locator("#report")
+    report.wait_for()
+    assert "Non conforme" in report.inner_text()
+    shot(page, "16-fr-validation")
+
+
+def test_browser_language_chooses_the_interface(browser_page):
+    url, page = browser_page
+    context = page.context.browser.new_context(locale="es-ES")
+    spanish = context.new_page()
+    try:
+        spanish.goto(url + "/ui/browse")
+        assert spanish.locator("html").get_attribute("lang") == "es"
+        assert spanish.locator("h1").inner_text() == "Explorar los vocabularios"
+        spanish.goto(url + "/ui/search?lang=ar")
+        assert spanish.locator("html").get_attribute("dir") == "rtl"
+        shot(spanish, "17-ar-rtl")
+    finally:
+        context.close()
 
 
 def test_browse_goal_target_indicator(browser_page):

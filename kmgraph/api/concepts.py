@@ -10,6 +10,7 @@ from ..formats import Format, negotiate
 from ..records.index import Query as RecordQuery
 from ..records.search import SearchParams, search
 from ..vocab.detail import LANG_FALLBACK, concept_detail
+from ..web import LANG as PAGE_LANG
 from ..web import render
 
 router = APIRouter(tags=["concepts"])
@@ -61,17 +62,17 @@ def _concept_response(request: Request, key: str, lang: str) -> Response:
             responses={200: {"content": {"application/json": {}, "text/html": {}, "text/turtle": {},
                                          "application/ld+json": {}}}})
 def concept_by_uri(request: Request, uri: str = Query(..., max_length=2000),
-                   lang: str = Query("en", pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*$")) -> Response:
+                   lang: str = PAGE_LANG) -> Response:
     return _concept_response(request, uri, lang)
 
 
 @router.get("/concepts/{notation}", summary="One concept by notation (GBF-TARGET-02, KM-D.1, CHM-2.2.C ...)")
 def concept_by_notation(request: Request, notation: str,
-                        lang: str = Query("en", pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*$")) -> Response:
+                        lang: str = PAGE_LANG) -> Response:
     return _concept_response(request, notation, lang)
 
 
 @router.get("/id/{path:path}", summary="Dereference a kmgraph concept IRI (https://w3id.org/kmgraph/id/...)")
 def dereference(request: Request, path: str,
-                lang: str = Query("en", pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*$")) -> Response:
+                lang: str = PAGE_LANG) -> Response:
     return _concept_response(request, "https://w3id.org/kmgraph/id/" + path, lang)

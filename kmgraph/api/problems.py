@@ -32,11 +32,10 @@ def wants_page(request: Request) -> bool:
 def _answer(request: Request, status: int, title: str, detail: str, *, slug: str, extra: dict | None = None,
             headers: dict | None = None) -> Response:
     if wants_page(request):
-        from ..web import render
+        from ..web import i18n, render
 
-        lang = request.query_params.get("lang", "en")
         return render(request, "error.html", status_code=status, title=title, detail=detail,
-                      lang=lang if lang.isalpha() and len(lang) == 2 else "en")
+                      lang=i18n.page_language(request, request.query_params.get("lang")))
     return problem(status, title, detail, slug=slug, instance=request.url.path, extra=extra, headers=headers)
 
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ..access import Right
@@ -21,6 +21,7 @@ from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using
 from ..sparql.service import run_query_async, run_update
+from ..web import i18n, render
 from .auth import authorise, principal
 from .bodies import decode_utf8, media_type, read_body
 from .openapi import DocumentedRoute
@@ -119,7 +120,7 @@ async def _query(request: Request) -> Response:
 def _no_query(request: Request, accept: str | None) -> Response:
     best = parse_accept(accept)[0][0] if accept else ""
     if best in ("text/html", "application/xhtml+xml"):
-        return HTMLResponse(request.app.state.templates.get_template("sparql.html").render(request=request))
+        return render(request, "sparql.html", lang=i18n.page_language(request, request.query_params.get("lang")))
     try:
         fmt = negotiate(accept, GRAPH_FORMATS) if accept and best != "*/*" else None
     except NotAcceptableError:

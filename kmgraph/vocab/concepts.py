@@ -118,7 +118,7 @@ class ConceptIndex:
         return [pairs[i][1] for i in range(lo, hi)]
 
     @classmethod
-    def build(cls, store: Store) -> "ConceptIndex":
+    def build(cls, store: Store) -> ConceptIndex:
         concepts: dict[str, Concept] = {}
         for row in store.query(query_text("system/concept-index")):
             iri = row["c"].value
@@ -225,7 +225,7 @@ class ConceptIndex:
             candidates = list(ranks.items())
         best: dict[str, Hit] = {}
         for i, rank in candidates:
-            folded, concept, text, label_lang, kind = self.entries[i]
+            _folded, concept, text, label_lang, kind = self.entries[i]
             if lang and label_lang and label_lang != lang and kind != "notation":
                 continue
             if vocab and concept.vocab != vocab:

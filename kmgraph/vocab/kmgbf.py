@@ -83,7 +83,7 @@ class Kmgbf:
         self.indicators = [e for e in ordered if e.type == "Indicator"]
 
     @classmethod
-    def read(cls, store: Store) -> "Kmgbf":
+    def read(cls, store: Store) -> Kmgbf:
         entities: dict[str, Entity] = {}
         for row in store.query(query_text("kmgbf/entities"), union_default_graph=False):
             uri, p, o = row["s"].value, row["p"].value, row["o"]

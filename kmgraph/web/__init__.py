@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fastapi import Query, Request
+import jinja2
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from . import i18n
+
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 TEMPLATES_DIR = WEB_DIR / "templates"
-# The six UN languages, in the order of the language switcher.
-LANG = Query("en", pattern=r"^[a-z]{2}$", description="language of the page")  # every page's ?lang=
-UI_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "ru": "Русский", "zh": "中文"}
+LANG = Depends(i18n.page_language)  # every page's language: ?lang=, else Accept-Language, else English
 
 
 def highlight(text: str, phrases: list[str]) -> Markup:
@@ -33,9 +34,13 @@ def highlight(text: str, phrases: list[str]) -> Markup:
 
 
 def templates() -> Jinja2Templates:
-    env = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+                                     extensions=["jinja2.ext.i18n"])
+    env = Jinja2Templates(env=environment)
+    env.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.env.filters["highlight"] = highlight
-    env.env.globals["ui_languages"] = UI_LANGUAGES
+    env.env.globals["ui_languages"] = i18n.UI_LANGUAGES
+    env.env.globals["direction"] = i18n.direction
     return env
 
 

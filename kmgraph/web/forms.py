@@ -47,7 +47,8 @@ async def _upload_or_text(form, settings, text_field: str) -> tuple[bytes, str]:
 
 @router.get("/ui/validate", response_class=HTMLResponse)
 def validate_form(request: Request, lang: str = LANG) -> HTMLResponse:
-    return render(request, "validate.html", lang=lang, text="", syntax="turtle", message_lang="en", report=None)
+    return render(request, "validate.html", lang=lang, text="", syntax="turtle", message_lang=pick_language(lang),
+                  report=None)
 
 
 @router.post("/ui/validate", response_class=HTMLResponse)

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from ..curation.sources import ID_PATTERN
 from ..records.search import SearchParams, search
 from ..tagging.projects import PROJECTS
 from ..vocab import bundled
 from ..vocab.concepts import Concept, ConceptIndex
 from ..vocab.detail import LANG_FALLBACK
-from ..curation.sources import ID_PATTERN
 from . import LANG, render
 
 router = APIRouter(include_in_schema=False)

@@ -8,6 +8,7 @@
   const select = document.getElementById("example");
   const downloads = document.getElementById("downloads");
   const endpoint = form.getAttribute("action");
+  const msg = form.dataset;  // the page's strings, in the page's language (data-msg-*)
   // Syntax highlighting from the vendored CodeMirror 5 (static/vendor); the plain textarea otherwise.
   const editor = window.CodeMirror ? window.CodeMirror.fromTextArea(textarea, {
     mode: "application/sparql-query", lineNumbers: true, viewportMargin: Infinity,
@@ -31,7 +32,7 @@
   function render(data, truncated) {
     results.replaceChildren();
     if (typeof data.boolean === "boolean") {
-      const p = document.createElement("p"); p.textContent = "Answer: " + data.boolean; results.appendChild(p); return;
+      const p = document.createElement("p"); p.textContent = msg.msgAnswer + " " + data.boolean; results.appendChild(p); return;
     }
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
@@ -39,7 +40,7 @@
     const body = table.createTBody();
     for (const b of data.results.bindings) { const tr = body.insertRow(); for (const v of data.head.vars) tr.appendChild(cell(b[v])); }
     results.appendChild(table);
-    status.textContent = data.results.bindings.length + " rows" + (truncated ? " (truncated by the row cap)" : "");
+    status.textContent = data.results.bindings.length + " " + msg.msgRows + (truncated ? " " + msg.msgTruncated : "");
   }
 
   function showError(text) {
@@ -50,7 +51,7 @@
 
   async function run(event) {
     if (event) event.preventDefault();
-    status.textContent = "Running…";
+    status.textContent = msg.msgRunning;
     const query = getQuery();
     const url = endpoint + "?query=" + encodeURIComponent(query);
     document.getElementById("download-csv").href = url + "&format=csv";
@@ -66,7 +67,7 @@
       downloads.hidden = false;
       if (type.includes("sparql-results+json")) render(await response.json(), response.headers.get("x-kmgraph-truncated") === "true");
       else { const pre = document.createElement("pre"); pre.textContent = await response.text(); results.replaceChildren(pre); status.textContent = ""; }
-    } catch (err) { showError("The request failed: " + err); }
+    } catch (err) { showError(msg.msgFailed + " " + err); }
   }
 
   async function loadExamples() {
