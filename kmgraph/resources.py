@@ -14,6 +14,8 @@ ONTOLOGY_FILE = ONTOLOGY_DIR / "kmgraph.ttl"
 VOCABULARY_DIR = ONTOLOGY_DIR / "vocabularies"
 MAPPINGS_DIR = ONTOLOGY_DIR / "mappings"
 SHAPES_DIR = ROOT / "shapes"
+RECORD_SHAPES = SHAPES_DIR / "records.ttl"  # kmgraph's own record shape
+DOCUMENT_SHAPES = SHAPES_DIR / "km-documents.ttl"  # the CBD's KM document schemas (generated)
 QUERIES_DIR = ROOT / "queries"
 
 

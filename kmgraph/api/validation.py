@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..formats import GRAPH_FORMATS, Format, documented, negotiate
-from ..resources import SHAPES_DIR
+from ..resources import RECORD_SHAPES
 from ..validation.inputs import CONTEXT_FILE, parse_body
 from ..validation.messages import pick_language
 from ..validation.render import RENDERERS
@@ -47,7 +47,7 @@ async def validate(request: Request) -> Response:
 def shapes(request: Request) -> Response:
     fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS, explicit=request.query_params.get("format"))
     if fmt.name == "turtle":
-        body = b"".join(p.read_bytes() for p in sorted(SHAPES_DIR.glob("*.ttl")))
+        body = RECORD_SHAPES.read_bytes()
     else:
         body = request.app.state.validator.shapes_serialized(fmt.rdf)
     return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})

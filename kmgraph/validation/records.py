@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..resources import SHAPES_DIR, query_text
+from ..resources import RECORD_SHAPES, query_text
 from ..store import Store
 from . import messages
 from .engine import with_pyshacl as engine_validate_with_pyshacl
@@ -95,7 +95,7 @@ class RecordValidator:
     def __init__(self, store: Store, extra_shapes: list[Path] | None = None) -> None:
         self.store = store
         triples: list = []
-        for path in sorted(SHAPES_DIR.glob("*.ttl")) + list(extra_shapes or []):
+        for path in [RECORD_SHAPES, *(extra_shapes or [])]:
             try:
                 triples += ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
             except (SyntaxError, OSError) as exc:

@@ -1,0 +1,1 @@
+"""The CBD clearing-house's own formats: KM documents, the validation report, the thesaurus API."""
