@@ -12,6 +12,8 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from .cbd.thesaurus import ThesaurusCache
+from .cbd.validation import DocumentValidator
 from .curation import Curator, source_for_path
 from .namespaces import ONTOLOGY_GRAPH
 from .records.index import RetrievalIndex
@@ -38,6 +40,8 @@ class Services:
     taggers: Taggers
     curator: Curator
     kmgbf: KmgbfCache  # the official KMGBF graph, as metadata.cbd.int's API reads it
+    documents: DocumentValidator  # the clearing-house's KM documents
+    thesaurus: ThesaurusCache  # the CBD thesaurus API's domains and terms
     recovered: list[str]  # what opening repaired (unfinished vocabulary loads)
 
 
@@ -58,7 +62,8 @@ def build_services(store: Store) -> Services:
     records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
     curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = curator.recover()
-    return Services(store, validator, concepts, records, Taggers(store, concepts), curator, KmgbfCache(store), recovered)
+    return Services(store, validator, concepts, records, Taggers(store, concepts), curator, KmgbfCache(store),
+                    DocumentValidator(validator, concepts), ThesaurusCache(store, concepts), recovered)
 
 
 SYSTEM = Actor(name="kmgraph init", role="system", client="bundled vocabularies", rights=frozenset(Right))

@@ -17,6 +17,7 @@ from ..store import Store, open_store
 from ..web import STATIC_DIR, forms, pages, templates
 from . import (
     audit,
+    cbd,
     concepts,
     graph_store,
     kmgbf,
@@ -95,6 +96,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.include_router(vocabularies.router)
     app.include_router(audit.router)
     app.include_router(kmgbf.router)
+    app.include_router(cbd.router)
     app.include_router(pages.router)
     app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -118,15 +118,20 @@ def vocabulary_id(value: str) -> str:
 def read_candidate(sources: list[SourceFile], *, base: str | None = None,
                    progress: Progress | None = None) -> Candidate:
     """Parse every source into one in-memory store; InputError naming file, line and column."""
+    from .cbd_terms import is_term_array, read_terms
     from .spreadsheet import read_spreadsheet
 
     store = ox.Store()
     candidate = Candidate(store, sources)
     for source in sources:
+        converted = None
         if source.rdf_format is None:
-            turtle = read_spreadsheet(source, _read_all(source, progress), base=base)
-            store.load(turtle, format=ox.RdfFormat.TURTLE)
-            candidate.payloads.append((turtle, ox.RdfFormat.TURTLE))
+            converted = read_spreadsheet(source, _read_all(source, progress), base=base)
+        elif source.rdf_format == ox.RdfFormat.JSON_LD and is_term_array(_read_all(source, progress)):
+            converted = read_terms(source.name, source.data)
+        if converted is not None:
+            store.load(converted, format=ox.RdfFormat.TURTLE)
+            candidate.payloads.append((converted, ox.RdfFormat.TURTLE))
             continue
         fmt = source.rdf_format
         whole = fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) or source.path is None
