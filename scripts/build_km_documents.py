@@ -45,6 +45,21 @@ KINDS = {
 # Where the documentation's type is not what the clearing-house sends: the resource form and the CBD's
 # own test document (samples/resource.scbd-common-test.json) give publicationDate as a date string.
 TYPE_FIXES = {("resource", "publicationDate"): "DateTime"}
+# Where a term field documents no domain: a field whose documentation names a domain kmgraph holds
+# in one schema (government: countries in nationalTarget7) takes it wherever it is undocumented; and
+# a report's goal (nationalReport7 section IV) is a GBF goal.
+DOMAIN_FIXES = {"gbfGoal": "GBF-GOALS"}
+
+
+def documented_domains(sources: list[dict]) -> dict[str, str]:
+    """Field name -> the documented domain, where every schema that documents one agrees on it and it
+    is a domain kmgraph holds."""
+    seen: dict[str, set[str]] = {}
+    for source in sources:
+        for entry in source["fields"]:
+            if entry.get("domain"):
+                seen.setdefault(entry["field"], set()).add(entry["domain"])
+    return {name: next(iter(d)) for name, d in seen.items() if len(d) == 1 and domains_of(next(iter(d)))[0]}
 # Thesaurus domains kmgraph holds, and what a term of each must be (a class, or a notation pattern).
 HELD_DOMAINS = {
     "GBF-GOALS": {"class": "https://w3id.org/kmgraph/ontology#Goal"},
@@ -82,7 +97,7 @@ def domains_of(text: str) -> tuple[list[str], list[str]]:
     return held, [n for n in names if n not in HELD_DOMAINS]
 
 
-def normalise(source: dict) -> dict:
+def normalise(source: dict, inherited: dict[str, str]) -> dict:
     """One schema's fields as the reader and the shapes need them."""
     schema, fields, section = source["schema"], [], None
     for entry in source["fields"]:
@@ -102,6 +117,8 @@ def normalise(source: dict) -> dict:
             continue
         field = {"path": path, "kind": kind, "array": array, "mandatory": bool(entry["mandatory"])}
         if kind == "term":
+            if not entry.get("domain") and name in {**inherited, **DOMAIN_FIXES}:
+                entry = {**entry, "domain": {**inherited, **DOMAIN_FIXES}[name]}
             held, other = domains_of(entry.get("domain", ""))
             if entry.get("domain"):
                 field["domain"] = entry["domain"]
@@ -321,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {source_dir} not found: the generator needs ../shared (the committed output works without it)",
               file=sys.stderr)
         return 2
-    schemas = [normalise(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(source_dir.glob("*.json"))]
+    sources = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(source_dir.glob("*.json"))]
+    inherited = documented_domains(sources)
+    schemas = [normalise(source, inherited) for source in sources]
     out = args.out / "ontology/km-documents"
     out.mkdir(parents=True, exist_ok=True)
     (out / "schemas.json").write_text(json.dumps({"otherTerm": OTHER_TERM, "tolerated": list(TOLERATED),

@@ -110,7 +110,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "Quality gate": ("Contrôle de qualité", "Control de calidad"),
     "Quality gate:": ("Contrôle de qualité :", "Control de calidad:"),
     "Query": ("Requête", "Consulta"),
-    "Record (Turtle or JSON-LD)": ("Fiche (Turtle ou JSON-LD)", "Registro (Turtle o JSON-LD)"),
+    "Record (Turtle or JSON-LD) or CBD KM document (JSON)": ("Fiche (Turtle ou JSON-LD) ou document KM de la CDB (JSON)",
+                                                             "Registro (Turtle o JSON-LD) o documento KM del CDB (JSON)"),
+    "CBD KM document (JSON)": ("Document KM de la CDB (JSON)", "Documento KM del CDB (JSON)"),
+    "Not checked (thesaurus domains kmgraph does not hold):": (
+        "Non vérifié (domaines du thésaurus que kmgraph ne détient pas) :",
+        "No comprobado (dominios del tesauro que kmgraph no tiene):"),
     "Relation": ("Relation", "Relación"),
     "Report": ("Rapport", "Informe"),
     "Results": ("Résultats", "Resultados"),

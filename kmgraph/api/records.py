@@ -10,6 +10,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from ..cbd.documents import is_km_document, load_json
+from ..cbd.records import document_of, import_document, suggest_gbf_targets
+from ..errors import NotAcceptableError
 from ..formats import Format, documented, negotiate
 from ..records.search import SearchParams, search
 from ..validation.inputs import CONTEXT_URL, parse_body
@@ -27,6 +30,11 @@ RECORD_FORMATS = [Format("jsonld", "application/ld+json", rdf=ox.RdfFormat.JSON_
 LIST_FORMATS = [Format("json", "application/json"), Format("jsonld", "application/ld+json")]
 RECORD_BODY = {"requestBody": {"required": True, "content": {
     m: {"schema": {"type": "string"}} for m in ("text/turtle", "application/ld+json", "application/n-triples")}}}
+KM_RECORD_BODY = {"requestBody": {"required": True, "content": {
+    **RECORD_BODY["requestBody"]["content"],
+    "application/json": {"schema": {"type": "object", "description": "A CBD KM document (header.schema)"}}}}}
+# A record imported from a KM document, given back as that document (?format=km-document).
+KM_DOCUMENT = Format("km-document", "application/vnd.cbd.km-document+json")
 
 
 class Tags(BaseModel):
@@ -41,33 +49,71 @@ def _lang(request: Request) -> str:
     return pick_language(request.query_params.get("lang") or request.headers.get("accept-language"))
 
 
-async def _triples(request: Request):
-    body = await read_body(request, request.app.state.settings.max_validate_bytes)
-    return parse_body(body, request.headers.get("content-type"))
+async def _submission(request: Request) -> tuple[list | None, dict | None]:
+    """(triples, None) for an RDF record; (None, document) for a CBD KM document (JSON with header.schema)."""
+    limit = request.app.state.settings.max_validate_bytes
+    body = await read_body(request, limit)
+    content_type = request.headers.get("content-type")
+    if (content_type or "").split(";")[0].strip().lower() == "application/json" and body.lstrip()[:1] == b"{":
+        document = load_json(body, limit)
+        if is_km_document(document):
+            return None, document
+    return parse_body(body, content_type), None
 
 
 @router.post("/records", status_code=201, summary="Submit a record (node token; validated, invalid ones are not stored)",
-             openapi_extra=RECORD_BODY, responses={201: {"description": "Stored"}, 422: {"description": "Invalid"}})
+             description="An RDF record (Turtle, JSON-LD ...) is validated against the record shapes; a CBD KM "
+                         "document (application/json with header.schema) against its clearing-house schema, then "
+                         "stored mapped to DCTERMS with the whole document kept (GET ?format=km-document).",
+             openapi_extra=KM_RECORD_BODY, responses={201: {"description": "Stored"}, 422: {"description": "Invalid"}})
 async def create_record(request: Request, actor: Actor = SUBMITTER) -> Response:
-    triples = await _triples(request)
-    record_id, uri = await run_in_threadpool(request.app.state.records.create, triples, actor, _lang(request))
-    return JSONResponse({"id": record_id, "uri": uri}, status_code=201,
+    triples, document = await _submission(request)
+    state = request.app.state
+    extra = {}
+    if document is not None:
+        record_id, uri, report = await run_in_threadpool(import_document, state.services.documents, state.records,
+                                                         document, actor)
+        extra = {"report": report}
+        suggested = await run_in_threadpool(_suggested, state, document)
+        if suggested:
+            extra["suggestedGbfTargets"] = suggested
+    else:
+        record_id, uri = await run_in_threadpool(state.records.create, triples, actor, _lang(request))
+    return JSONResponse({"id": record_id, "uri": uri, **extra}, status_code=201,
                         headers={"Location": str(request.url_for("get_record", record_id=record_id))})
 
 
+def _suggested(state, document: dict) -> list[dict]:
+    documents = state.services.documents
+    return suggest_gbf_targets(documents.reader().prepare(document), state.taggers, state.settings.max_tag_chars)
+
+
 @router.get("/records/{record_id}", name="get_record", summary="One record (JSON-LD, Turtle, N-Triples, RDF/XML)",
-            response_class=Response, responses=documented(RECORD_FORMATS))
+            response_class=Response, responses=documented(RECORD_FORMATS + [KM_DOCUMENT]))
 def get_record(request: Request, record_id: str) -> Response:
-    fmt = negotiate(request.headers.get("accept"), RECORD_FORMATS, explicit=request.query_params.get("format"))
+    fmt = negotiate(request.headers.get("accept"), RECORD_FORMATS + [KM_DOCUMENT],
+                    explicit=request.query_params.get("format"))
     triples = request.app.state.records.triples(record_id)
+    if fmt is KM_DOCUMENT:
+        document = document_of(triples)
+        if document is None:
+            raise NotAcceptableError(f"record {record_id} was submitted as RDF, not as a KM document; "
+                                     f"formats: {', '.join(f.name for f in RECORD_FORMATS)}")
+        return JSONResponse(document, headers={"Vary": "Accept"})
     return Response(ox.serialize(triples, format=fmt.rdf), media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
-@router.put("/records/{record_id}", summary="Replace a record (its submitter or an admin; a new version, validated)", openapi_extra=RECORD_BODY)
+@router.put("/records/{record_id}", summary="Replace a record (its submitter or an admin; a new version, validated)",
+            openapi_extra=KM_RECORD_BODY)
 async def replace_record(request: Request, record_id: str, actor: Actor = SUBMITTER) -> dict:
-    triples = await _triples(request)
-    await run_in_threadpool(request.app.state.records.replace, record_id, triples, actor, _lang(request))
-    return {"id": record_id, "history": request.app.state.records.history(record_id)}
+    triples, document = await _submission(request)
+    state = request.app.state
+    if document is not None:
+        await run_in_threadpool(import_document, state.services.documents, state.records, document, actor,
+                                replace=record_id)
+    else:
+        await run_in_threadpool(state.records.replace, record_id, triples, actor, _lang(request))
+    return {"id": record_id, "history": state.records.history(record_id)}
 
 
 @router.delete("/records/{record_id}", status_code=204, summary="Delete a record (its submitter or an admin; soft delete, audited)")

@@ -294,3 +294,32 @@ class _Pass:
             if kept:
                 out["customValue"] = kept
         return out
+
+
+def documents_in(path, max_bytes: int) -> list[object] | None:
+    """The KM documents of a file: one JSON object, a JSON array of them, or JSON lines (one per line);
+    None when the file holds no KM document (an RDF record in JSON-LD, say)."""
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    text = body.lstrip()
+    if not text[:1] in (b"{", b"["):
+        return None
+    lines = [line for line in body.splitlines() if line.strip()]
+    if len(lines) > 1 and all(line.lstrip()[:1] == b"{" and line.rstrip()[-1:] == b"}" for line in lines):
+        try:
+            found = [json.loads(line) for line in lines]
+        except ValueError:
+            found = None
+        if found is not None and all(is_km_document(d) for d in found):
+            return found
+    try:
+        value = load_json(body, max_bytes)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.message}", detail=exc.detail) from exc
+    if is_km_document(value):
+        return [value]
+    if isinstance(value, list) and value and all(is_km_document(d) for d in value):
+        return value
+    return None

@@ -12,6 +12,7 @@ import json
 
 import pyoxigraph as ox
 
+from ..errors import RecordInvalidError
 from ..resources import query_text
 from .documents import Prepared
 
@@ -51,3 +52,20 @@ def suggest_gbf_targets(prepared: Prepared, taggers, max_chars: int, limit: int 
     found = taggers.suggest("gbf-targets", text[:max_chars], lang, limit * 2, 0.0, max_chars)
     return [{"identifier": s.notation, "label": s.label, "score": round(s.score, 4)}
             for s in found if s.notation.startswith("GBF-TARGET-")][:limit]
+
+
+def import_document(documents, records, document: object, actor, *, replace: str | None = None) -> tuple[str, str, dict]:
+    """Validate a KM document against its schema and store it as a record (or replace record
+    ``replace`` with it): (record id, record IRI, CBD report). An invalid document is not stored:
+    RecordInvalidError carries the CBD report."""
+    prepared = documents.reader().prepare(document)
+    report = documents.validate([prepared])[0]
+    if not report.valid:
+        raise RecordInvalidError("the KM document does not conform to its schema; nothing was stored",
+                                 detail={"report": report.as_cbd()})
+    triples = to_record(prepared)
+    if replace is not None:
+        records.replace(replace, triples, actor, shapes=False)
+        return replace, prepared.iri, report.as_cbd()
+    record_id, uri = records.create(triples, actor, shapes=False)
+    return record_id, uri, report.as_cbd()

@@ -7,6 +7,7 @@ it as ``PUT`` does. The curator token is typed into the form (pages send no bear
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from starlette.datastructures import UploadFile
 
 from ..access import Actor, Right
 from ..api.auth import PRINCIPAL, authorise
+from ..cbd.documents import is_km_document
 from ..curation import source_for_upload, vocabulary_id
 from ..errors import InputError, NotFoundError, TooLargeError
 from ..validation.inputs import parse_body
@@ -58,6 +60,9 @@ async def validate_page(request: Request, lang: str = LANG) -> Response:
     data, name = await _upload_or_text(form, state.settings, "record")
     syntax = "jsonld" if name.endswith((".jsonld", ".json")) else str(form.get("syntax", "turtle"))
     message_lang = pick_language(str(form.get("message_lang", "en")))
+    document = _km_document(data) if syntax in ("jsonld", "km-document") else None
+    if document is not None:
+        return await _document_page(request, lang, data, document, message_lang, str(form.get("download", "")))
     triples = parse_body(data, SYNTAXES.get(syntax, "text/turtle"))
     report = await run_in_threadpool(state.validator.validate, triples, message_lang)
     download = str(form.get("download", ""))
@@ -68,6 +73,38 @@ async def validate_page(request: Request, lang: str = LANG) -> Response:
                         headers={"Content-Disposition": f'attachment; filename="validation-report.{extension}"'})
     return render(request, "validate.html", lang=lang, text=data.decode("utf-8", "replace"), syntax=syntax,
                   message_lang=message_lang, report=report.as_dict())
+
+
+def _km_document(data: bytes) -> dict | None:
+    """The KM document pasted or uploaded (a JSON object with header.schema), else None."""
+    if data.lstrip()[:1] != b"{":
+        return None
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    return value if is_km_document(value) else None
+
+
+async def _document_page(request: Request, lang: str, data: bytes, document: dict, message_lang: str,
+                         download: str) -> Response:
+    """A KM document checked as the CBD's validation call does; the report shown beside it."""
+    documents = request.app.state.services.documents
+    report = await run_in_threadpool(lambda: documents.validate([documents.reader().prepare(document)])[0])
+    cbd = report.as_cbd()
+    if download == "json":
+        return Response(json.dumps(cbd, ensure_ascii=False, indent=1), media_type="application/json",
+                        headers={"Content-Disposition": 'attachment; filename="validation-report.json"'})
+    severity = {"error": "Violation", "warning": "Warning"}
+    shown = {"kind": "km-document", "conforms": report.valid, "lang": message_lang,
+             "summary": {"records": 1, "violations": len(report.errors), "warnings": len(report.warnings)},
+             "records": [{"title": f"{report.prepared.identifier} ({report.prepared.schema.name})",
+                          "results": [{"field": e["property"], "message": e["message"][message_lang],
+                                       "severity": severity[e["severity"]], "code": e["code"]}
+                                      for e in report.errors + report.warnings]}],
+             "notChecked": report.prepared.not_checked}
+    return render(request, "validate.html", lang=lang, text=data.decode("utf-8", "replace"), syntax="km-document",
+                  message_lang=message_lang, report=shown)
 
 
 @dataclass
