@@ -257,10 +257,13 @@ def custom_value_shape(schema: str, field: dict) -> list[str]:
             '        "Esta opción requiere un texto: indique customValue ({field})."@es .']
 
 
-def node_shape(schema: str, node: str, fields: list[dict], target: str | None, closed: bool) -> str:
+def node_shape(schema: str, node: str, fields: list[dict], target: str | None, closed: bool,
+               objects_of: str | None = None) -> str:
     lines = [f"{node} a sh:NodeShape ;"]
     if target:
         lines.append(f"    sh:targetClass {target} ;")
+    if objects_of:  # the content of a block: each finding names the field inside it
+        lines.append(f"    sh:targetObjectsOf kmdoc:{objects_of} ;")
     shapes = []
     for f in fields:
         shapes.append(shape_name(schema, f["path"]))
@@ -323,8 +326,7 @@ def build_shapes(schemas: list[dict]) -> str:
             parts += property_shape(name, f)
             if f["kind"] in ("section", "object") and children(fields, f["path"]):
                 parts.append(node_shape(name, shape_name(name, f["path"]) + "-content", children(fields, f["path"]),
-                                        None, closed=False))
-                parts[-2] = parts[-2][:-2] + f" ;\n    sh:node {shape_name(name, f['path'])}-content ."
+                                        None, closed=False, objects_of=f["path"].rsplit(".", 1)[-1]))
     return "\n\n".join(parts) + "\n"
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from ..access import Actor, Right
 from ..cbd.documents import is_km_document, load_json
 from ..cbd.records import document_of, import_document, suggest_gbf_targets
 from ..errors import NotAcceptableError
@@ -17,7 +18,6 @@ from ..formats import Format, documented, negotiate
 from ..records.search import SearchParams, search
 from ..validation.inputs import CONTEXT_URL, parse_body
 from ..validation.messages import pick_language
-from ..access import Actor, Right
 from .auth import require
 from .bodies import read_body
 

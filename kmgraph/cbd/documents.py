@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -234,7 +234,6 @@ class _Pass:
 
     def wrong(self, where: str, value: object, expected: str) -> None:
         self.problem("Error.InvalidType", where, value, expected=expected)
-        return None
 
     @staticmethod
     def item(where: str, i: int) -> str:

@@ -13,10 +13,10 @@ import json
 import pyoxigraph as ox
 
 from ..errors import RecordInvalidError
+from ..records.service import KM_DOCUMENT
 from ..resources import query_text
 from .documents import Prepared
 
-KM_DOCUMENT = ox.NamedNode("https://w3id.org/kmgraph/ontology#kmDocument")
 RDF_JSON = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 
 

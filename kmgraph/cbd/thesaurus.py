@@ -10,8 +10,8 @@ CHM programme of work under names of their own. Terms carry every language kmgra
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..errors import NotFoundError
 from ..resources import query_text
@@ -32,9 +32,7 @@ class Domain:
     lower_case: bool = False  # the CBD names countries by lower-case ISO codes ("ao")
 
     def identifier_of(self, concept: Concept) -> str:
-        if self.lower_case:  # the alpha-2 code, of the country's notations (AO, AGO)
-            return min(concept.notations, key=len).lower()
-        return concept.notation
+        return concept.notation.lower() if self.lower_case else concept.notation
 
 
 def _typed(*classes: str) -> Callable[[Concept], bool]:
@@ -94,7 +92,7 @@ class Thesaurus:
         self._facts = facts  # concept IRI -> {"title": {lang: text}, "shortTitle": ..., "termId": int, ...}
 
     @classmethod
-    def read(cls, store: Store, index: ConceptIndex) -> "Thesaurus":
+    def read(cls, store: Store, index: ConceptIndex) -> Thesaurus:
         facts: dict[str, dict] = {}
         for row in store.query(query_text("system/thesaurus-facts")):
             entry = facts.setdefault(row["c"].value, {})
@@ -139,7 +137,7 @@ class Thesaurus:
         titles = facts.get("title") or c.pref
         short = facts.get("shortTitle") or {}
         name = prefix + (titles.get("en") or c.pref.get("en") or c.notation)
-        same = lambda iris: [d.identifier_of(self.index.concepts[i]) for i in iris if i in inside]  # noqa: E731
+        same = lambda iris: [d.identifier_of(self.index.concepts[i]) for i in iris if i in inside]
         related = facts.get("related", [])
         out = {
             "termId": facts.get("termId"),

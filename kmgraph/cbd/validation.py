@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..resources import DOCUMENT_SHAPES
-from ..validation import RecordValidator
-from ..validation import messages
+from ..validation import RecordValidator, messages
 from ..validation.graph import TripleIndex, UnionView
 from ..validation.shacl import SH, Result, ShapesGraph
 from ..vocab.concepts import ConceptIndexCache
@@ -27,6 +26,10 @@ KMSH = "https://w3id.org/kmgraph/shapes#"
 IS_REPLACED_BY = ox.NamedNode("http://purl.org/dc/terms/isReplacedBy")
 SKOS_NOTATION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#notation")
 # CBD codes for what the shapes say about types; the rest follows the record validator's table.
+# Components whose CBD code does not depend on the shape (a missing value is missing, whatever the
+# shape says about the values it checks).
+FIXED_CODES = {"MinCountConstraintComponent": "Error.Mandatory", "ClosedConstraintComponent": "Error.InvalidProperty",
+               "MaxCountConstraintComponent": "Error.InvalidType"}
 TYPE_COMPONENTS = {"DatatypeConstraintComponent", "NodeKindConstraintComponent", "PatternConstraintComponent",
                    "OrConstraintComponent"}
 MESSAGES = {**messages.MESSAGES, "Error.InvalidType": {
@@ -112,7 +115,18 @@ class DocumentValidator:
         return DocumentReader(resolve)
 
     def validate(self, prepared: list[Prepared]) -> list[DocumentReport]:
-        """Every document of a batch, in one pass of the engine over one view."""
+        """Every document of a batch, in one pass of the engine over one view (one pass more for
+        each repeated identifier: two documents with one identifier would be one node)."""
+        rounds: list[list[Prepared]] = []
+        for p in prepared:
+            free = next((r for r in rounds if all(q.iri != p.iri for q in r)), None)
+            if free is None:
+                rounds.append(free := [])
+            free.append(p)
+        reports = {id(p): report for batch in rounds for p, report in zip(batch, self._validate(batch))}
+        return [reports[id(p)] for p in prepared]
+
+    def _validate(self, prepared: list[Prepared]) -> list[DocumentReport]:
         background, _ = self.records.background()
         data = TripleIndex(t for p in prepared for t in p.triples)
         view = UnionView(data, background)
@@ -138,8 +152,8 @@ class DocumentValidator:
     def _from_result(self, r: Result, where: str, prepared: Prepared, view: UnionView) -> dict:
         component = r.component.value[len(SH):]
         shape_code = r.shape.annotations.get(KMSH + "code")
-        if component == "ClosedConstraintComponent":
-            code = "Error.InvalidProperty"
+        if component in FIXED_CODES:
+            code = FIXED_CODES[component]
         elif shape_code:
             code = shape_code[0].value
         elif component in TYPE_COMPONENTS:

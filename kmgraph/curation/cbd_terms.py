@@ -53,7 +53,7 @@ def read_terms(name: str, data: bytes) -> bytes:
             concept = _node(ID[ident])
         except ValueError as exc:
             raise InputError(f"{name}: term {i + 1} has an identifier that cannot name a concept: {ident!r}") from exc
-        add = lambda p, o: triples.append(ox.Triple(concept, _node(p), o))  # noqa: E731
+        add = lambda p, o: triples.append(ox.Triple(concept, _node(p), o))
         add(RDF.type, _node(SKOS.Concept))
         add(SKOS.notation, ox.Literal(ident))
         add(SKOS.inScheme, scheme)

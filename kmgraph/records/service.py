@@ -41,6 +41,7 @@ TYPE = ox.NamedNode(DCT + "type")
 SUBJECT = ox.NamedNode(DCT + "subject")
 DELETED_AT = ox.NamedNode(str(KMO) + "deletedAt")
 KNOWLEDGE_OBJECT = ox.NamedNode(str(KMO) + "KnowledgeObject")
+KM_DOCUMENT = ox.NamedNode(str(KMO) + "kmDocument")  # a record imported from a CBD KM document
 TARGET_CLASS = str(KMO) + "Target"
 
 
@@ -139,7 +140,8 @@ class RecordService:
         node = self._subject_of(current)
         new = current + [ox.Triple(node, SUBJECT, ox.NamedNode(iri)) for iri in resolved
                          if ox.Triple(node, SUBJECT, ox.NamedNode(iri)) not in current]
-        self._validate(new, lang)
+        if not any(t.predicate == KM_DOCUMENT for t in current):  # a KM document's shapes are its schema's
+            self._validate(new, lang)
         self._write(record_id, node, new, actor, "tag-add " + " ".join(resolved), version=self._next_version(record_id))
         return resolved
 

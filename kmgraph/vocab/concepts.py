@@ -153,7 +153,7 @@ class ConceptIndex:
         classes = {SKOS + "Concept"} | {row["class"].value for row in store.query(query_text("system/concept-classes"))}
         concepts = {k: v for k, v in concepts.items() if classes.intersection(v.types)}
         for c in concepts.values():
-            c.notations.sort(key=lambda n: (not CBD_NOTATION.match(n), n))
+            c.notations.sort(key=lambda n: (not CBD_NOTATION.match(n), len(n), n))  # a country: AO before AGO
         return cls(*_merge_exact_copies(concepts))
 
     # lookups -----------------------------------------------------------------------------------
