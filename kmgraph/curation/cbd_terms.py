@@ -48,36 +48,45 @@ def read_terms(name: str, data: bytes) -> bytes:
                ox.Triple(scheme, _node(DCTERMS.source), ox.Literal(f"CBD thesaurus term array {name}"))]
     known = {t["identifier"] for t in terms}
     for i, term in enumerate(terms):
-        ident = term["identifier"].strip()
-        try:
-            concept = _node(ID[ident])
-        except ValueError as exc:
-            raise InputError(f"{name}: term {i + 1} has an identifier that cannot name a concept: {ident!r}") from exc
-        add = lambda p, o: triples.append(ox.Triple(concept, _node(p), o))
-        add(RDF.type, _node(SKOS.Concept))
-        add(SKOS.notation, ox.Literal(ident))
-        add(SKOS.inScheme, scheme)
-        if isinstance(term.get("termId"), int):
-            add(KMO.termId, ox.Literal(str(term["termId"]), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-        labelled = False
-        for key, prop in LSTRINGS.items():
-            value = term.get(key)
-            if isinstance(value, dict):
-                for lang, text in value.items():
-                    if isinstance(text, str) and text.strip():
-                        add(prop, ox.Literal(" ".join(text.split()), language=lang))
-                        labelled |= prop == SKOS.prefLabel
-        if not labelled and isinstance(term.get("name"), str):
-            add(SKOS.prefLabel, ox.Literal(term["name"], language="en"))
-        if isinstance(term.get("description"), str) and not isinstance(term.get("longDescription"), dict):
-            add(SKOS.definition, ox.Literal(term["description"], language="en"))
-        add(DCTERMS.source, ox.Literal(term.get("source") or f"CBD thesaurus term {term.get('termId', ident)} ({name})"))
-        broader = [b for b in term.get("broaderTerms") or [] if isinstance(b, str)]
-        if not broader:
-            add(SKOS.topConceptOf, scheme)
-            triples.append(ox.Triple(scheme, _node(SKOS.hasTopConcept), concept))
-        for key, prop in RELATIONS.items():
-            for other in term.get(key) or []:
-                if isinstance(other, str) and other in known:
-                    add(prop, _node(ID[other]))
+        triples += _term(term, i, scheme, known, name)
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE)
+
+
+def _term(term: dict, i: int, scheme: ox.NamedNode, known: set[str], name: str) -> list[ox.Triple]:
+    """The triples of one term."""
+    ident = term["identifier"].strip()
+    try:
+        concept = _node(ID[ident])
+    except ValueError as exc:
+        raise InputError(f"{name}: term {i + 1} has an identifier that cannot name a concept: {ident!r}") from exc
+    out: list[ox.Triple] = []
+
+    def add(p, o) -> None:
+        out.append(ox.Triple(concept, _node(p), o))
+
+    add(RDF.type, _node(SKOS.Concept))
+    add(SKOS.notation, ox.Literal(ident))
+    add(SKOS.inScheme, scheme)
+    if isinstance(term.get("termId"), int):
+        add(KMO.termId, ox.Literal(str(term["termId"]), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    labelled = False
+    for key, prop in LSTRINGS.items():
+        value = term.get(key)
+        if isinstance(value, dict):
+            for lang, text in value.items():
+                if isinstance(text, str) and text.strip():
+                    add(prop, ox.Literal(" ".join(text.split()), language=lang))
+                    labelled |= prop == SKOS.prefLabel
+    if not labelled and isinstance(term.get("name"), str):
+        add(SKOS.prefLabel, ox.Literal(term["name"], language="en"))
+    if isinstance(term.get("description"), str) and not isinstance(term.get("longDescription"), dict):
+        add(SKOS.definition, ox.Literal(term["description"], language="en"))
+    add(DCTERMS.source, ox.Literal(term.get("source") or f"CBD thesaurus term {term.get('termId', ident)} ({name})"))
+    if not [b for b in term.get("broaderTerms") or [] if isinstance(b, str)]:
+        add(SKOS.topConceptOf, scheme)
+        out.append(ox.Triple(scheme, _node(SKOS.hasTopConcept), concept))
+    for key, prop in RELATIONS.items():
+        for other in term.get(key) or []:
+            if isinstance(other, str) and other in known:
+                add(prop, _node(ID[other]))
+    return out
