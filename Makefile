@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= data/store
 
-.PHONY: install run test test-services vocabularies catalogue messages bench bench-quick clean
+.PHONY: install run test test-services vocabularies km-documents catalogue messages bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test-services:
 # Regenerate ontology/vocabularies and ontology/mappings from ../shared (output is committed).
 vocabularies: install
 	$(PY) scripts/build_vocabularies.py
+
+# Regenerate the KM document schemas, contexts and shapes from ../shared (output is committed).
+km-documents: install
+	$(PY) scripts/build_km_documents.py
 
 # Extract the web interface's messages and rewrite the French and Spanish catalogues (output is committed).
 messages: install

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kmgraph.resources import ONTOLOGY_FILE, SHAPES_DIR, VOCABULARY_DIR
+from kmgraph.resources import ONTOLOGY_FILE, RECORD_SHAPES, VOCABULARY_DIR
 from kmgraph.store import EmbeddedStore
 from kmgraph.validation import RecordValidator
 from kmgraph.vocab.bundled import load_bundled
@@ -40,9 +40,7 @@ def naive_pyshacl(record_nt: str) -> bool:
     data = rdflib.Graph().parse(data=record_nt, format="nt")
     for path in sorted(VOCABULARY_DIR.glob("*.ttl")):
         data.parse(path)
-    shapes = rdflib.Graph()
-    for path in sorted(SHAPES_DIR.glob("*.ttl")):
-        shapes.parse(path)
+    shapes = rdflib.Graph().parse(RECORD_SHAPES)
     ontology = rdflib.Graph().parse(ONTOLOGY_FILE)
     conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs")
     return conforms

@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from . import bench_retrieval, bench_scale, bench_sparql, bench_tagging, bench_validation, bench_vocab_load
+from . import (bench_km_documents, bench_retrieval, bench_scale, bench_sparql, bench_tagging, bench_validation,
+               bench_vocab_load)
 from .harness import OUT, machine
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -18,12 +19,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from bench/out/*.json")
     args = parser.parse_args(argv)
     if args.report_only:
-        sparql, validation, retrieval, vocab, tagging, scale = (
+        sparql, validation, documents, retrieval, vocab, tagging, scale = (
             json.loads((OUT / f"{n}.json").read_text())
-            for n in ("sparql", "validation", "retrieval", "vocab_load", "tagging", "scale"))
+            for n in ("sparql", "validation", "km_documents", "retrieval", "vocab_load", "tagging", "scale"))
     elif args.quick:
         sparql = bench_sparql.main(["--records", "5000", "--repeats", "10", "--budget", "5", "--rdflib-budget", "10"])
         validation = bench_validation.main(["--batch", "2000", "--naive", "2", "--single", "100"])
+        documents = bench_km_documents.main(["--batch", "2000", "--naive", "1", "--single", "100"])
         retrieval = bench_retrieval.main(["--records", "10000", "--queries", "200"])
         vocab = bench_vocab_load.main(["--concepts", "10000", "--repeats", "1"])
         tagging = bench_tagging.main(["--backends", "tfidf,svc", "--repeats", "1"])
@@ -31,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         sparql = bench_sparql.main([])
         validation = bench_validation.main([])
+        documents = bench_km_documents.main([])
         retrieval = bench_retrieval.main([])
         vocab = bench_vocab_load.main([])
         tagging = bench_tagging.main([])
@@ -51,6 +54,11 @@ def main(argv: list[str] | None = None) -> None:
         f"{validation['naive_pyshacl_one_record_p50_ms']} ms | {validation['speedup_one_record']}x faster | >= 20x, < 20 ms |",
         f"| Validation, batch of {validation['batch_records']} records | {validation['batch_records_per_second']} records/s | "
         f"naive pySHACL {validation['naive_pyshacl_records_per_second']} records/s | {validation['speedup_batch']}x | >= 2000/s |",
+        f"| KM document validation, one document (p50) | {documents['one_document_p50_ms']} ms | naive pySHACL "
+        f"{documents['naive_pyshacl_one_document_p50_ms']} ms | {documents['speedup_one_document']}x faster | < 5 ms |",
+        f"| KM document validation, batch of {documents['batch_documents']} ({documents['batch_invalid']} invalid) | "
+        f"{documents['batch_documents_per_second']} documents/s | naive pySHACL "
+        f"{documents['naive_pyshacl_documents_per_second']} documents/s | {documents['speedup_batch']}x | >= 2000/s |",
         f"| Record search with facets, {retrieval['records']} records (p95) | {retrieval['search_with_facets_p95_ms']} ms | "
         f"SPARQL facet query {retrieval['sparql_facets_baseline_p50_ms']} ms (p50) | {retrieval['speedup_vs_sparql_facets']}x | <= 50 ms |",
         f"| Vocabulary gate + versioned load, {vocab['triples']} triples | {vocab['kmgraph_seconds']} s, "

@@ -184,9 +184,7 @@ def validate(files: tuple[Path, ...], lang: str, fmt: str, extra_shapes: tuple[P
             if fmt != "cbd":
                 click.echo(RENDERERS[fmt][1](report).decode("utf-8"), nl=False)
         if documents:
-            checker = DocumentValidator(records, ConceptIndexCache(backend))
-            reader = checker.reader()
-            reports = checker.validate([reader.prepare(d, schema) for d in documents])
+            reports = DocumentValidator(records, ConceptIndexCache(backend)).check(documents, schema)
             ok = ok and all(r.valid for r in reports)
             click.echo(_document_reports(reports, fmt, language), nl=False)
     sys.exit(0 if ok else 1)

@@ -26,3 +26,15 @@ def test_generator_refuses_missing_shared(tmp_path):
                              "--shared", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "not found" in result.stderr
+
+
+@pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared is not beside this checkout")
+def test_committed_km_document_schemas_match_generator(tmp_path):
+    result = subprocess.run([sys.executable, str(REPO / "scripts/build_km_documents.py"), "--shared", str(SHARED),
+                             "--out", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    generated = sorted((tmp_path / "ontology/km-documents").rglob("*.json*")) + [tmp_path / "shapes/km-documents.ttl"]
+    assert len(generated) == 1 + 11 + 1
+    for path in generated:
+        committed = REPO / path.relative_to(tmp_path)
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), committed.name

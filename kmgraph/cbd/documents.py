@@ -63,6 +63,15 @@ class Prepared:
     problems: list[Problem]
     not_checked: list[dict]  # terms of domains kmgraph does not hold
     terms: dict[str, str]  # IRI -> identifier as the document gave it
+    position: int = 0  # in the batch it was read with
+
+
+@dataclass
+class Batch:
+    """Documents with distinct identifiers and the RDF view of them all."""
+
+    prepared: list[Prepared]
+    triples: list[ox.Triple]
 
 
 def document_iri(identifier: str) -> str:
@@ -125,6 +134,36 @@ class DocumentReader:
         return self.schemas.get(name)
 
     def prepare(self, document: object, schema: str | None = None) -> Prepared:
+        """One document with its RDF view."""
+        prepared, body = self._pass(document, schema)
+        prepared.triples = _view(prepared.schema, [body])
+        return prepared
+
+    def prepare_batch(self, documents: list[object], schema: str | None = None) -> list[Batch]:
+        """Many documents, their RDF views read one JSON-LD parse per schema (the context is processed
+        once); a repeated identifier goes to another batch (two documents with one IRI would be one node)."""
+        batches: list[tuple[set[str], list[tuple[Prepared, dict]]]] = []
+        for i, document in enumerate(documents):
+            try:
+                prepared, body = self._pass(document, schema)
+            except InputError as exc:
+                raise InputError(f"document {i + 1}: {exc.message}", detail=exc.detail) from exc
+            free = next((b for b in batches if prepared.iri not in b[0]), None)
+            if free is None:
+                batches.append(free := (set(), []))
+            prepared.position = i
+            free[0].add(prepared.iri)
+            free[1].append((prepared, body))
+        out = []
+        for _, members in batches:
+            by_schema: dict[str, list] = {}
+            for prepared, body in members:
+                by_schema.setdefault(prepared.schema.name, []).append((prepared, body))
+            triples = [t for group in by_schema.values() for t in _view(group[0][0].schema, [b for _, b in group])]
+            out.append(Batch([p for p, _ in members], triples))
+        return out
+
+    def _pass(self, document: object, schema: str | None) -> tuple[Prepared, dict]:
         chosen = self.schema_of(document, schema)
         header = document["header"]
         identifier = header.get("identifier") if isinstance(header.get("identifier"), str) else ""
@@ -133,14 +172,19 @@ class DocumentReader:
         run = _Pass(self, chosen, languages)
         body = run.object(document, "", top=True)
         iri = document_iri(identifier or "document")
-        body.update({"@context": chosen.context, "@id": iri, "@type": chosen.class_iri})
-        try:
-            quads = ox.parse(json.dumps(body).encode("utf-8"), format=ox.RdfFormat.JSON_LD,
-                             base_iri=DOCUMENT_BASE, without_named_graphs=True, rename_blank_nodes=True)
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-        except (SyntaxError, ValueError) as exc:  # a value the preparing pass let through: a bug, said plainly
-            raise InputError(f"the document cannot be read as JSON-LD: {exc}") from exc
-        return Prepared(document, chosen, identifier, iri, languages, triples, run.problems, run.not_checked, run.terms)
+        body.update({"@id": iri, "@type": chosen.class_iri})
+        return Prepared(document, chosen, identifier, iri, languages, [], run.problems, run.not_checked, run.terms), body
+
+
+def _view(schema: Schema, bodies: list[dict]) -> list[ox.Triple]:
+    """The RDF view of prepared document bodies of one schema, under its context."""
+    document = {"@context": schema.context, "@graph": bodies}
+    try:
+        quads = ox.parse(json.dumps(document).encode("utf-8"), format=ox.RdfFormat.JSON_LD,
+                         base_iri=DOCUMENT_BASE, without_named_graphs=True, rename_blank_nodes=True)
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    except (SyntaxError, ValueError) as exc:  # a value the preparing pass let through: a bug, said plainly
+        raise InputError(f"the document cannot be read as JSON-LD: {exc}") from exc
 
 
 class _Pass:

@@ -20,7 +20,7 @@ from ..validation import RecordValidator, messages
 from ..validation.graph import TripleIndex, UnionView
 from ..validation.shacl import SH, Result, ShapesGraph
 from ..vocab.concepts import ConceptIndexCache
-from .documents import DocumentReader, Prepared, Problem
+from .documents import Batch, DocumentReader, Prepared, Problem
 
 KMSH = "https://w3id.org/kmgraph/shapes#"
 IS_REPLACED_BY = ox.NamedNode("http://purl.org/dc/terms/isReplacedBy")
@@ -115,20 +115,25 @@ class DocumentValidator:
         return DocumentReader(resolve)
 
     def validate(self, prepared: list[Prepared]) -> list[DocumentReport]:
-        """Every document of a batch, in one pass of the engine over one view (one pass more for
-        each repeated identifier: two documents with one identifier would be one node)."""
-        rounds: list[list[Prepared]] = []
-        for p in prepared:
-            free = next((r for r in rounds if all(q.iri != p.iri for q in r)), None)
-            if free is None:
-                rounds.append(free := [])
-            free.append(p)
-        reports = {id(p): report for batch in rounds for p, report in zip(batch, self._validate(batch))}
-        return [reports[id(p)] for p in prepared]
+        """Documents prepared one by one (each with its own view), in one pass when their
+        identifiers differ."""
+        seen: set[str] = set()
+        if any(p.iri in seen or seen.add(p.iri) for p in prepared):
+            return [self._validate([p], p.triples)[0] for p in prepared]
+        return self._validate(prepared, [t for p in prepared for t in p.triples])
 
-    def _validate(self, prepared: list[Prepared]) -> list[DocumentReport]:
+    def validate_batches(self, batches: list[Batch]) -> list[DocumentReport]:
+        """What ``DocumentReader.prepare_batch`` read: one pass of the engine per batch."""
+        return [report for batch in batches for report in self._validate(batch.prepared, batch.triples)]
+
+    def check(self, documents: list[object], schema: str | None = None) -> list[DocumentReport]:
+        """Read and validate documents; the reports in the order of the documents."""
+        reports = self.validate_batches(self.reader().prepare_batch(documents, schema))
+        return sorted(reports, key=lambda r: r.prepared.position)
+
+    def _validate(self, prepared: list[Prepared], triples: list[ox.Triple]) -> list[DocumentReport]:
         background, _ = self.records.background()
-        data = TripleIndex(t for p in prepared for t in p.triples)
+        data = TripleIndex(triples)
         view = UnionView(data, background)
         reports = {p.iri: DocumentReport(p) for p in prepared}
         for p in prepared:
