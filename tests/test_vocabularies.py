@@ -224,8 +224,11 @@ def test_actor_and_knowledge_object_schemes(store):
     for notation in ("ACTOR-PARTIES", "ACTOR-IPLC", "ACTOR-GEF", "ACTOR-IPBES", "ACTOR-CMS-SCIENTIFIC-COUNCIL",
                      "ACTOR-GLOBAL-COORDINATION-ENTITY", "ACTOR-PEOPLE-OF-AFRICAN-DESCENT"):
         assert count_notation(store, f"^{notation}$") == 1, notation
-    assert scalar(store, PREFIXES + """SELECT (COUNT(?c) AS ?n) WHERE {
-        ?c skos:inScheme <https://w3id.org/kmgraph/scheme/knowledge-object-types> }""") == 14
+    types = scalar(store, PREFIXES + """SELECT (COUNT(?c) AS ?n) WHERE {
+        ?c skos:inScheme <https://w3id.org/kmgraph/scheme/knowledge-object-types> }""")
+    assert types == 21  # 14 kmgraph types and 7 for the clearing-house schemas that had none
+    for notation in ("KO-NATIONAL-REPORT", "KO-NBSAP", "KO-CONTACT", "KO-COMPETENT-NATIONAL-AUTHORITY"):
+        assert count_notation(store, f"^{notation}$") == 1, notation
 
 
 @pytest.mark.parametrize("check", ["incomplete-concepts", "dangling-broader", "hierarchy-cycles"])

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from ..namespaces import BASE
 from ..queries import read_header
 from ..resources import QUERIES_DIR
-from .dataset import PREVIOUS_GRAPH, query
+from .dataset import PREVIOUS_GRAPH, default_graphs
 
 __all__ = ["PREVIOUS_GRAPH", "GateReport", "checks", "run_gate"]
 
@@ -52,9 +52,10 @@ class CheckQuery:
     text: str
     checks: tuple[Check, ...]
 
-    def run(self, dataset: ox.Store) -> list[Finding]:
+    def run(self, dataset, default_graph: list | None = None) -> list[Finding]:
+        """The findings over ``dataset`` (a check dataset, whose default graph may be given, or a store)."""
         by_id = {c.id: c for c in self.checks}
-        results = query(dataset, self.text)
+        results = dataset.query(self.text, default_graph=default_graph) if default_graph else dataset.query(self.text)
         names = [v.value for v in results.variables]
         findings = []
         for solution in results:
@@ -152,7 +153,8 @@ def run_gate(dataset: ox.Store) -> GateReport:
     a lower priority, so that a load running beside them (and the service's requests) come first."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gate",
                             initializer=_yield_priority) as pool:
-        findings = [f for found in pool.map(lambda query: query.run(dataset), check_queries()) for f in found]
+        graphs = default_graphs(dataset)
+        findings = [f for found in pool.map(lambda query: query.run(dataset, graphs), check_queries()) for f in found]
     findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.check, f.concept))
     return GateReport(findings)
 
