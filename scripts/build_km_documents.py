@@ -21,6 +21,8 @@ import re
 import sys
 from pathlib import Path
 
+from paths import default_sources
+
 ROOT = Path(__file__).resolve().parents[1]
 KMDOC = "https://w3id.org/kmgraph/km-document#"
 UNKNOWN = "https://w3id.org/kmgraph/km-document/unknown-field#"
@@ -332,12 +334,12 @@ def build_shapes(schemas: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="folder with data/ (default: ../shared)")
+    parser.add_argument("--shared", type=Path, default=default_sources(), help="folder with data/ (default: ../shared, else vendor/sources)")
     parser.add_argument("--out", type=Path, default=ROOT, help="checkout to write into (ontology/, shapes/)")
     args = parser.parse_args(argv)
     source_dir = args.shared / "data/cbd/km-documents/schemas"
     if not source_dir.is_dir():
-        print(f"error: {source_dir} not found: the generator needs ../shared (the committed output works without it)",
+        print(f"error: {source_dir} not found: the generator needs ../shared (or use vendor/sources)",
               file=sys.stderr)
         return 2
     sources = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(source_dir.glob("*.json"))]

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import kmgbf  # noqa: E402
+from paths import default_sources  # noqa: E402
 import seed_000  # noqa: E402
 
 from kmgraph.namespaces import ID, KMO, PREFIXES, SCHEME, SDG, VOCABULARY, concept_iri  # noqa: E402
@@ -642,13 +643,13 @@ def notation_labels(vocabs: list[Vocab]) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
-                        help="folder with data/ and seeds/ (default: ../shared)")
+    parser.add_argument("--shared", type=Path, default=default_sources(),
+                        help="folder with data/ and seeds/ (default: ../shared, else vendor/sources)")
     parser.add_argument("--out", type=Path, default=ROOT / "ontology", help="ontology folder to write into")
     args = parser.parse_args(argv)
     data, seeds = args.shared / "data", args.shared / "seeds"
     if not data.is_dir():
-        print(f"error: {data} not found: the generator needs ../shared (the committed output works without it)",
+        print(f"error: {data} not found: the generator needs ../shared (or use vendor/sources)",
               file=sys.stderr)
         return 2
     seed000 = (seeds / "000_13c536be57f9d8fa.txt").read_text(encoding="utf-8")

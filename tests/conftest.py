@@ -103,6 +103,18 @@ def scratch_server(tmp_path: Path):
 
 # Conformance figures collected during the run, printed at the end of the test output.
 CONFORMANCE_REPORT: list[str] = []
+# Tests that skipped: in CI (CI set) any skip fails the run, so that nothing is silently left out.
+SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        SKIPPED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CI") and SKIPPED and exitstatus == 0:
+        session.exitstatus = 1
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -110,3 +122,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("conformance")
         for line in CONFORMANCE_REPORT:
             terminalreporter.write_line(line)
+    if os.environ.get("CI") and SKIPPED:
+        terminalreporter.section("skipped tests fail the run in CI")
+        for nodeid in SKIPPED:
+            terminalreporter.write_line(nodeid)

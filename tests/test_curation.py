@@ -26,9 +26,9 @@ from kmgraph.services import build_services
 from kmgraph.store import EmbeddedStore
 from kmgraph.vocab.sssom import read_sssom
 
-from .conftest import REPO, SHARED
+from .conftest import REPO
 
-SDG_KOS = SHARED / "data/sdg/sdg-kos-goals-targets-indicators.ttl"
+SDG_KOS = REPO / "vendor/sources/data/sdg/sdg-kos-goals-targets-indicators.ttl"
 CURATOR = Actor.of_role("alice", "curator")
 PREFIXES = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .

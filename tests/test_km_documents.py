@@ -28,7 +28,7 @@ from kmgraph.vocab.concepts import ConceptIndexCache
 from .conftest import REPO
 
 EXAMPLES = REPO / "examples/km-documents"
-DATA = REPO / "tests/data/cbd"
+DATA = REPO / "vendor/sources/data/cbd"
 SCHEMAS = sorted(catalogue().schemas)
 CBD_CODES = {"Error.Mandatory", "Error.MandatoryAnyOf", "Error.InvalidValue", "Error.InvalidProperty",
              "Error.UnspecifiedLocale", "Error.UnexpectedTerm", "Error.InvalidType"}
@@ -220,14 +220,14 @@ def test_terms_of_domains_not_held_are_listed_not_errors(checker):
 # --- The CBD's samples and the report's shape ------------------------------------------------------------
 
 def test_cbd_test_resource_sample(checker):
-    body = report(checker, json.loads((DATA / "samples/resource.scbd-common-test.json").read_text()))
+    body = report(checker, json.loads((DATA / "km-documents/samples/resource.scbd-common-test.json").read_text()))
     assert {(e["code"], e["property"]) for e in body["errors"]} == {
         ("Error.Mandatory", "resourceTypes"), ("Error.Mandatory", "organizations"), ("Error.Mandatory", "cbdSubjects")}
     assert {(n["property"], n["identifier"]) for n in body["notChecked"]} == {("countryRegions", "eu")}
 
 
 def test_report_has_the_shape_of_the_captured_cbd_report(checker):
-    captured = json.loads((DATA / "samples/validation-report.authority.scbd-common.json").read_text())
+    captured = json.loads((DATA / "km-documents/samples/validation-report.authority.scbd-common.json").read_text())
     document = {"header": {"identifier": captured["identifier"], "schema": "authority", "languages": captured["locales"]}}
     body = report(checker, document)
     assert set(captured) <= set(body)

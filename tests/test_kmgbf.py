@@ -1,6 +1,6 @@
 """kmgraph inside the CBD's KMGBF ontology: the official queries, shapes and REST API shape.
 
-The official files are vendored verbatim in ``tests/data/kmgbf`` (CC BY 4.0 IGO). Each of the 11
+The official files are vendored verbatim in ``vendor/sources/data/kmgbf`` (CC BY 4.0 IGO). Each of the 11
 queries of the official ``sparql.md`` runs unchanged on kmgraph's ``/sparql`` and on the official files
 in plain pyoxigraph; the rows must be the same.
 """
@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS
 
 from .conftest import REPO
 
-OFFICIAL = REPO / "tests/data/kmgbf"
+OFFICIAL = REPO / "vendor/sources/data/kmgbf"
 DATA_FILES = ("kmgbf-ontology.ttl", "goals.ttl", "targets.ttl", "indicators.ttl", "indicators-guidance.ttl")
 
 

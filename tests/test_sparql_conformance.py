@@ -8,11 +8,10 @@ from __future__ import annotations
 import pytest
 
 from .conformance import protocol_suite, sparql_suite
-from .conftest import CONFORMANCE_REPORT, SHARED
+from .conftest import CONFORMANCE_REPORT, REPO
 
-SUITE = SHARED / "conformance/sparql11"
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not SUITE.is_dir(), reason="../shared/conformance is not beside this checkout")]
+SUITE = REPO / "vendor/w3c/sparql11"
+pytestmark = [pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

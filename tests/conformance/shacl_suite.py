@@ -1,4 +1,4 @@
-"""Runs the W3C SHACL test suite (``../shared/conformance/shacl``) through kmgraph's validation path.
+"""Runs the W3C SHACL test suite (``vendor/w3c/shacl``) through kmgraph's validation path.
 
 Each test names a data graph and a shapes graph (usually the test file itself) and an expected
 ``sh:ValidationReport``. Reports are compared as graphs (blank nodes matched by isomorphism), with

@@ -1,4 +1,4 @@
-"""Runs the W3C SPARQL 1.1 test suite (``../shared/conformance/sparql11``) against a target.
+"""Runs the W3C SPARQL 1.1 test suite (``vendor/w3c/sparql11``) against a target.
 
 Two targets run the same cases with the same comparisons: pyoxigraph in-process (the baseline) and
 kmgraph's HTTP endpoint. Data files are turned into N-Triples with their file IRI as base first, so
