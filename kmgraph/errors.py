@@ -134,6 +134,14 @@ class RecordInvalidError(KmgraphError):
     type_slug = "invalid-record"
 
 
+class NoRecordError(InputError):
+    """The body parsed but holds no record (no node with ``dcterms:type``): never "conforms"."""
+
+    status = 422
+    title = "No record found"
+    type_slug = "no-record"
+
+
 class RecordConflictError(KmgraphError):
     status = 409
     title = "Record exists"

@@ -256,3 +256,26 @@ def test_validation_through_the_remote_backend(virtuoso):
         findings = [f.code for r in v.validate(read_file(path)).records for f in r.findings]
         assert findings == [expected_code(path)], path.name
     remote.close()
+
+
+DSI = json.loads((EXAMPLES / "valid/dsi-record-with-ircc.jsonld").read_text())
+
+
+@pytest.mark.parametrize("body", [
+    {k: v for k, v in DSI.items() if k != "type"},
+    {k: v for k, v in DSI.items() if k != "@context"},
+    [],
+], ids=["no-type", "no-context", "empty-list"])
+def test_no_record_is_an_error_not_a_conforming_report(client, tmp_path, body):
+    content = json.dumps(body).encode()
+    r = client.post("/validate", content=content, headers={"Content-Type": "application/ld+json"})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json", r.text
+    assert r.json()["type"].endswith("/no-record") and r.json()["code"] == "Error.NoRecord"
+    r = client.post("/records", content=content, headers={"Content-Type": "application/ld+json",
+                                                          "Authorization": "Bearer t"})
+    assert r.status_code == 422 and r.json()["type"].endswith("/no-record")
+    path = tmp_path / "record.jsonld"
+    path.write_bytes(content)
+    cli = run_cli(str(path))
+    assert cli.returncode == 2 and "no record found" in cli.stderr and "conforms" not in cli.stdout
+

@@ -97,8 +97,12 @@ def load_json(body: bytes, max_bytes: int) -> object:
 
 
 def is_km_document(value: object) -> bool:
-    """A JSON object with ``header.schema``: what the clearing-house's APIs take."""
-    return isinstance(value, dict) and isinstance(value.get("header"), dict) and "schema" in value["header"]
+    """A JSON object with a ``header`` and no JSON-LD ``@context``: what the clearing-house's APIs take.
+
+    A broken header still counts, so that the reader says what is wrong with it instead of the
+    JSON-LD path answering "no record found".
+    """
+    return isinstance(value, dict) and "header" in value and "@context" not in value
 
 
 def _depth(value: object, limit: int = MAX_DEPTH) -> int:

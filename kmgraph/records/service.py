@@ -27,6 +27,7 @@ from ..namespaces import BASE, GRAPH, KMO
 from ..resources import query_text
 from ..store import Store
 from ..validation import RecordValidator
+from ..validation.records import no_record
 from ..vocab.concepts import ConceptIndex, ConceptIndexCache
 from .index import IndexedRecord, RetrievalIndex
 
@@ -172,6 +173,8 @@ class RecordService:
 
     def _single_record(self, triples: list[ox.Triple]):
         records = list(dict.fromkeys(t.subject for t in triples if t.predicate == TYPE))
+        if not records:
+            raise no_record(len(triples))
         if len(records) != 1:
             raise InputError(f"send exactly one record (a node with dcterms:type) per request; this body has {len(records)}")
         return records[0]

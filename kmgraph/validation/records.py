@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError
+from ..errors import InputError, NoRecordError
 from ..resources import RECORD_SHAPES, query_text
 from ..store import Store
 from . import messages
@@ -85,6 +85,17 @@ class Report:
         }
 
 
+def no_record(triple_count: int) -> NoRecordError:
+    """The error for a body with no record in it, saying what is missing."""
+    if triple_count == 0:
+        why = ("the body holds no statements (JSON-LD without an \"@context\", or an empty list); use "
+               "\"@context\": \"https://w3id.org/kmgraph/context.jsonld\"")
+    else:
+        why = (f"none of its {triple_count} statements gives a record a type: a record is a node with "
+               "dcterms:type (\"type\" in JSON-LD)")
+    return NoRecordError(f"no record found: {why}", detail={"code": "Error.NoRecord"})
+
+
 def _term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return term.value if not isinstance(term, ox.BlankNode) else f"_:{term.value}"
 
@@ -140,6 +151,8 @@ class RecordValidator:
         else:
             results, engine = self._with_pyshacl(data, background), "pyshacl"
             records = list(dict.fromkeys(data.subjects_of(ox.NamedNode("http://purl.org/dc/terms/type"))))
+        if not records:
+            raise no_record(len(triples))
         report = Report([], lang, engine)
         by_record: dict = {r: RecordReport(_term_text(r), self._title(data, r, lang)) for r in records}
         pairs = []
