@@ -17,7 +17,7 @@ from kmgraph.config import Settings
 from kmgraph.resources import SHAPES_DIR
 from kmgraph.store import EmbeddedStore
 from kmgraph.validation import RecordValidator
-from kmgraph.validation.inputs import read_file
+from kmgraph.validation.inputs import parse_body, read_file
 from kmgraph.validation.messages import LANGUAGES, MESSAGES
 
 from .conftest import REPO
@@ -278,4 +278,24 @@ def test_no_record_is_an_error_not_a_conforming_report(client, tmp_path, body):
     path.write_bytes(content)
     cli = run_cli(str(path))
     assert cli.returncode == 2 and "no record found" in cli.stderr and "conforms" not in cli.stdout
+
+
+@pytest.mark.parametrize("date,datatype", [("2024", "gYear"), ("2024-05", "gYearMonth"), ("2024-05-29", "date")])
+def test_json_ld_dates_in_every_form_the_message_offers(client, date, datatype):
+    body = json.dumps(DSI | {"date": date}).encode()
+    triples = parse_body(body, "application/ld+json")
+    dates = [t.object for t in triples if t.predicate.value == "http://purl.org/dc/terms/date"]
+    assert [d.datatype.value.rsplit("#")[-1] for d in dates] == [datatype]
+    r = client.post("/validate", content=body, headers={"Content-Type": "application/ld+json"})
+    assert r.status_code == 200 and r.json()["conforms"] is True, r.text
+
+
+@pytest.mark.parametrize("title", [{"en_US": "A title"}, {"en": "A title", "fr_FR": "Un titre"},
+                                   {"@value": "A title", "@language": "en_US"}])
+def test_json_ld_bad_language_tag_is_reported_as_such(client, title):
+    body = json.dumps(DSI | {"title": title}).encode()
+    r = client.post("/validate", content=body, headers={"Content-Type": "application/ld+json"})
+    assert r.status_code == 400, r.text
+    detail = r.json()["detail"]
+    assert "invalid language tag" in detail and "_" in r.json()["language"] and "mandatory" not in detail
 

@@ -46,6 +46,56 @@ def _with_bundled_context(node: object) -> object:
     return node
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# The bundled context types dates as xsd:date; "2024" and "2024-05", which the date message offers,
+# are read as the xsd:gYear and xsd:gYearMonth they are.
+_SHORT_DATES = ((re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"), ox.NamedNode(XSD + "gYear")),
+                (re.compile(r"-?\d{4,}-\d{2}(Z|[+-]\d{2}:\d{2})?"), ox.NamedNode(XSD + "gYearMonth")))
+_DATE_TYPES = {XSD + "date", XSD + "dateTime"}
+
+
+def _short_date(triple: ox.Triple) -> ox.Triple:
+    o = triple.object
+    if isinstance(o, ox.Literal) and o.datatype.value in _DATE_TYPES:
+        for pattern, datatype in _SHORT_DATES:
+            if pattern.fullmatch(o.value):
+                return ox.Triple(triple.subject, triple.predicate, ox.Literal(o.value, datatype=datatype))
+    return triple
+
+
+def _language_maps(context: object, into: set[str]) -> set[str]:
+    """Terms a context declares with ``"@container": "@language"``."""
+    for item in context if isinstance(context, list) else [context]:
+        if isinstance(item, dict):
+            into.update(k for k, v in item.items() if isinstance(v, dict) and v.get("@container") == "@language")
+    return into
+
+
+def _check_language_tags(node: object, maps: set[str], source: str, key: str | None = None) -> None:
+    """A bad language tag is an error naming it: the JSON-LD parser would drop the text silently."""
+    if isinstance(node, list):
+        for item in node:
+            _check_language_tags(item, maps, source, key)
+        return
+    if not isinstance(node, dict):
+        return
+    if "@context" in node:
+        maps = _language_maps(node["@context"], set(maps))
+    tags = [(key, node["@language"])] if isinstance(node.get("@language"), str) else []
+    if key in maps and "@value" not in node:
+        tags += [(key, tag) for tag in node if tag != "@none"]
+    for where, tag in tags:
+        try:
+            ox.Literal("", language=tag)
+        except ValueError as exc:
+            raise InputError(f"{source}: invalid language tag {tag!r} in {where or 'the document'}: {exc} "
+                             f"(use a BCP 47 tag such as en, fr, es or es-419)",
+                             detail={"property": where, "language": tag}) from exc
+    for k, value in node.items():
+        if k != "@context" and not (key in maps and "@value" not in node):
+            _check_language_tags(value, maps, source, k)
+
+
 def parse_records(body: bytes, rdf_format: ox.RdfFormat, *, source: str = "input",
                   base_iri: str = SUBMISSION_BASE) -> list[ox.Triple]:
     """Triples of a submitted document; InputError with source, line and column on bad syntax."""
@@ -62,12 +112,15 @@ def parse_records(body: bytes, rdf_format: ox.RdfFormat, *, source: str = "input
             where = f" at line {line} column {col}" if line else ""
             raise InputError(f"{source}: malformed JSON{where}: {getattr(exc, 'msg', exc)}",
                              detail={"line": line, "column": col}) from exc
-        body = json.dumps(_with_bundled_context(document)).encode("utf-8")
+        document = _with_bundled_context(document)
+        _check_language_tags(document, set(), source)
+        body = json.dumps(document).encode("utf-8")
     check_rdf_input(body, rdf_format)
     try:
         quads = ox.parse(body, format=rdf_format, base_iri=base_iri, without_named_graphs=True,
                          rename_blank_nodes=True)
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        return [_short_date(t) for t in triples] if rdf_format == ox.RdfFormat.JSON_LD else triples
     except SyntaxError as exc:
         line, col = getattr(exc, "lineno", None), getattr(exc, "offset", None)
         where = f" at line {line} column {col}" if line else ""
