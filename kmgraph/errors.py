@@ -26,6 +26,14 @@ class InputError(KmgraphError):
     """Unusable input: unreadable file, malformed syntax, bad parameter."""
 
 
+class InvalidParameterError(InputError):
+    """A query parameter the endpoint does not take, or a value it cannot use together with others."""
+
+    status = 422
+    title = "Invalid request"
+    type_slug = "invalid-request"
+
+
 class ConfigError(KmgraphError):
     """Invalid configuration or command-line usage."""
 

@@ -98,6 +98,22 @@ def test_unknown_record_and_bad_parameters(client):
     assert client.get("/records", params={"from": 2020, "to": 2010}).status_code == 400
 
 
+@pytest.mark.parametrize("params,fragment", [({"year": "abc"}, "year"), ({"yaer": "2010"}, "unknown query parameter yaer"),
+                                             ({"year": 2010, "from": 2000}, "either year or from/to")])
+def test_a_filter_is_never_silently_ignored(client, params, fragment):
+    r = client.get("/records", params=params)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert fragment in r.text
+
+
+def test_year_filter(client):
+    every = client.get("/records", params={"size": 100}).json()["results"]
+    year = int(every[0]["date"][:4])
+    found = client.get("/records", params={"year": year, "size": 100}).json()["results"]
+    assert found and all(r["date"].startswith(str(year)) for r in found) and len(found) < len(every)
+    assert found == client.get("/records", params={"from": year, "to": year, "size": 100}).json()["results"]
+
+
 def test_expansion_down_and_across(client):
     direct = client.get("/records", params={"concept": "AICHI-TARGET-05"}).json()
     crosswalked = client.get("/records", params={"concept": "AICHI-TARGET-05", "expand": "crosswalk"}).json()

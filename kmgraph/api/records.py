@@ -13,13 +13,14 @@ from starlette.concurrency import run_in_threadpool
 from ..access import Actor, Right
 from ..cbd.documents import is_km_document, load_json
 from ..cbd.records import document_of, import_document, suggest_gbf_targets
-from ..errors import NotAcceptableError
+from ..errors import InvalidParameterError, NotAcceptableError
 from ..formats import Format, documented, negotiate
 from ..records.search import SearchParams, search
 from ..validation.inputs import CONTEXT_URL, parse_body
 from ..validation.messages import pick_language
 from .auth import require
 from .bodies import read_body
+from .params import declared_only
 
 router = APIRouter(tags=["records"])
 
@@ -141,7 +142,7 @@ def remove_tag(request: Request, record_id: str, concept: str, actor: Actor = SU
 
 
 @router.get("/records", summary="Find records: filters, full text, facets, hierarchy and crosswalk expansion",
-            responses={200: {"content": {"application/json": {}, "application/ld+json": {}}}})
+            dependencies=[Depends(declared_only)], responses={200: {"content": {"application/json": {}, "application/ld+json": {}}}})
 def list_records(request: Request,
                  target: str | None = Query(None, max_length=200, description="GBF goal or target notation"),
                  concept: str | None = Query(None, max_length=2000, description="Any concept notation or IRI"),
@@ -152,8 +153,13 @@ def list_records(request: Request,
                  country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"),
                  from_: int | None = Query(None, alias="from", ge=1000, le=9999),
                  to: int | None = Query(None, ge=1000, le=9999),
+                 year: int | None = Query(None, ge=1000, le=9999, description="Exactly this year (from=year&to=year)"),
                  page: int = Query(1, ge=1, le=100_000), size: int = Query(20, ge=1, le=100)) -> Response:
     state = request.app.state
+    if year is not None:
+        if from_ is not None or to is not None:
+            raise InvalidParameterError("give either year or from/to, not both")
+        from_ = to = year
     result = search(state.records.index, state.concepts.get(), SearchParams(
         target=target, concept=concept, expand=expand, q=q, lang=lang, type=type, country=country,
         year_from=from_, year_to=to, page=page, size=size))
