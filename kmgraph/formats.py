@@ -53,11 +53,26 @@ INPUT_RDF = {
     "application/trig": ox.RdfFormat.TRIG,
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
-ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml"}
-# Short names clients put in ?format= (SPARQLWrapper sends format=xml or json for every query form).
-NAME_ALIASES = {"xml": ("xml", "rdfxml"), "json": ("json", "jsonld"), "rdf": ("rdfxml",), "ttl": ("turtle",),
-                "nt": ("ntriples",), "n-triples": ("ntriples",), "json-ld": ("jsonld",), "srx": ("xml",),
-                "srj": ("json",)}
+# Media types clients send for a family of formats, tried in order when the type itself is not offered:
+# plain application/json means SPARQL JSON results on /sparql, JSON-LD for a graph, JSON elsewhere.
+# N3 is answered as Turtle, its subset (SPARQLWrapper's N3 asks for text/rdf+n3).
+ALIASES = {
+    "application/json": ("application/sparql-results+json", "application/ld+json"),
+    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "text/javascript": ("application/sparql-results+json",),
+    "application/javascript": ("application/sparql-results+json",),
+    "application/turtle": ("text/turtle",),
+    "application/x-turtle": ("text/turtle",),
+    "text/n3": ("text/turtle",),
+    "text/rdf+n3": ("text/turtle",),
+    "application/n3": ("text/turtle",),
+}
+# Short names clients put in ?format= (SPARQLWrapper sends format=xml or json for every query form,
+# rdf+xml or n3 for a CONSTRUCT in RDFXML or N3).
+NAME_ALIASES = {"xml": ("xml", "rdfxml"), "json": ("json", "jsonld"), "rdf": ("rdfxml",), "rdf+xml": ("rdfxml",),
+                "ttl": ("turtle",), "n3": ("turtle",), "nt": ("ntriples",), "n-triples": ("ntriples",),
+                "json-ld": ("jsonld",), "srx": ("xml",), "srj": ("json",)}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -90,25 +105,30 @@ def negotiate(accept: str | None, candidates: list[Format], *, explicit: str | N
     """
     by_name = {f.name: f for f in candidates} | {f.media_type: f for f in candidates}
     if explicit:
-        key = ALIASES.get(explicit.lower(), explicit.lower())
-        if key in by_name:
-            return by_name[key]
-        for alias in NAME_ALIASES.get(key, ()):
-            if alias in by_name:
-                return by_name[alias]
+        key = explicit.lower()
+        match = _offered(key, by_name) or next(
+            (by_name[a] for a in NAME_ALIASES.get(key, ()) if a in by_name), None)
+        if match:
+            return match
         raise NotAcceptableError(f"format {explicit!r} is not offered here; choose one of "
                                  f"{', '.join(f.name for f in candidates)}")
     for media, _ in parse_accept(accept):
-        media = ALIASES.get(media, media)
         if media in ("*/*", "application/*", "text/*"):
             prefix = media.split("/")[0]
             match = next((f for f in candidates if prefix == "*" or f.media_type.startswith(prefix + "/")), None)
-            if match:
-                return match
-        elif media in by_name:
-            return by_name[media]
+        else:
+            match = _offered(media, by_name)
+        if match:
+            return match
     raise NotAcceptableError(f"none of the accepted media types ({accept}) is offered; available: "
                              f"{', '.join(f.media_type for f in candidates)}")
+
+
+def _offered(media: str, by_name: dict[str, Format]) -> Format | None:
+    """The format named by ``media`` itself, else by the first of its aliases that is offered."""
+    if media in by_name:
+        return by_name[media]
+    return next((by_name[a] for a in ALIASES.get(media, ()) if a in by_name), None)
 
 
 def input_rdf_format(content_type: str | None) -> ox.RdfFormat:

@@ -188,7 +188,7 @@ def test_shapes_and_context_endpoints(client):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kmgraph", "validate", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "kmgraph", "validate", *args], check=False, capture_output=True, text=True)
 
 
 def test_cli_exit_codes_and_formats(tmp_path):
@@ -299,3 +299,11 @@ def test_json_ld_bad_language_tag_is_reported_as_such(client, title):
     detail = r.json()["detail"]
     assert "invalid language tag" in detail and "_" in r.json()["language"] and "mandatory" not in detail
 
+
+def test_accept_application_json_gets_json(client):
+    body = (EXAMPLES / "valid/dsi-record-with-ircc.jsonld").read_bytes()
+    r = client.post("/validate", content=body, headers={"Content-Type": "application/ld+json",
+                                                        "Accept": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json"), r.text
+    r = client.get("/records", headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")

@@ -51,7 +51,7 @@ def record_graph(record_id: str) -> str:
 
 
 def _now() -> ox.Literal:
-    return ox.Literal(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    return ox.Literal(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                       datatype=ox.NamedNode(XSD + "dateTime"))
 
 
