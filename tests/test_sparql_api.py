@@ -158,6 +158,25 @@ def test_update_needs_token_and_refuses_load(client):
     assert client.get("/update").status_code == 405
 
 
+@pytest.mark.parametrize("endpoint,text,status,problem", [
+    ("/update", "LOAD ;", 400, "sparql-syntax"),  # W3C syntax-update-bad-01
+    ("/update", "CREATE GRAPH <g>\nLOAD <remote> INTO GRAPH <g>", 400, "sparql-syntax"),  # bad-07: no separator
+    ("/update", "CREATE GRAPH <g>\n;;\nLOAD <remote> INTO GRAPH <g>", 400, "sparql-syntax"),  # bad-08
+    ("/update", "LOAD <http://example.org/x> INTO DEFAULT", 400, "sparql-syntax"),  # INTO takes GRAPH only
+    ("/update", "LOAD SILENT <http://example.org/x> INTO GRAPH <g>", 403, "query-refused"),
+    ("/update", "CREATE GRAPH <g> ;\nLOAD <remote> INTO GRAPH <g>", 403, "query-refused"),
+    ("/sparql", "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o }", 400, "sparql-syntax"),
+    ("/sparql", "SELECT * WHERE { SERVICE SILENT SILENT <http://example.org/s> { ?s ?p ?o } }", 400, "sparql-syntax"),
+    ("/sparql", "SELECT * WHERE { SERVICE SILENT <http://example.org/s> { ?s ?p ?o } }", 403, "query-refused"),
+    ("/sparql", "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", 400, "sparql-syntax"),  # an update is not a query
+    ("/update", "ASK {}", 400, "sparql-syntax"),
+])
+def test_policy_refusals_come_after_the_syntax_check(client, endpoint, text, status, problem):
+    """What pyoxigraph rejects stays a syntax error; only valid SPARQL reaches a policy refusal."""
+    r = client.post(endpoint, content=text, headers={"Content-Type": f"application/sparql-{endpoint == '/update' and 'update' or 'query'}", **AUTH})
+    assert (r.status_code, r.json()["type"].rsplit("/", 1)[-1]) == (status, problem), r.text
+
+
 def test_graph_store_protocol(client):
     g = "https://example.org/gsp"
     ttl = b'@prefix ex: <https://example.org/> . ex:a ex:b "one" .'

@@ -27,8 +27,13 @@ def test_http_endpoint_passes_what_pyoxigraph_passes(cases, scratch_server, cano
     CONFORMANCE_REPORT.extend(http.lines(f"SPARQL 1.1 suite through HTTP ({mode})"))
     CONFORMANCE_REPORT.append(f"  pyoxigraph in-process ({mode}): {baseline.total('pass')} passed, "
                               f"{baseline.total('fail')} failed, {baseline.total('skip')} skipped")
-    assert http.total("pass") >= baseline.total("pass"), sorted(set(http.failures) - set(baseline.failures))
-    assert http.total("pass") > 400  # the suite really ran
+    # Case by case: every case pyoxigraph passes in-process passes over HTTP. The policy refusals
+    # (SERVICE, LOAD evaluation, entailment) are skipped on both sides with their reason, see
+    # sparql_suite.SKIP_FOLDERS; a syntax test of them still runs and must come out the same.
+    assert sorted(baseline.passed() - http.passed()) == []
+    syntax = {f"{c.folder}/{c.name}" for c in cases if "Syntax" in c.kind and not c.skip}
+    assert {n: o for n, o in http.outcomes.items() if n in syntax} == {n: o for n, o in baseline.outcomes.items() if n in syntax}
+    assert len(baseline.passed()) > 400  # the suite really ran
 
 
 def test_protocol_suite(scratch_server):

@@ -89,6 +89,33 @@ def service_endpoints(tokens: list[Token]) -> list[str]:
     return found
 
 
+def without_fetches(text: str) -> str:
+    """``text`` with LOAD and SERVICE turned into operations of the same grammar that fetch nothing.
+
+    The engine can then tell whether a request that kmgraph refuses by policy is valid SPARQL at
+    all, so that a malformed one gets a syntax error, as pyoxigraph alone would give, and never
+    reaches the network. ``SERVICE [SILENT] x {...}`` parses as ``GRAPH x {...}``; ``LOAD [SILENT]
+    iri [INTO GRAPH g]`` as ``CREATE [SILENT] GRAPH iri [; CREATE SILENT GRAPH g]`` (GraphRef only,
+    as LOAD's INTO takes).
+    """
+    tokens = code_tokens(text)
+    edits: list[tuple[int, int, str]] = []
+    for i, t in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        silent = after is not None and after.is_word("SILENT")
+        if t.is_word("SERVICE"):
+            edits.append((t.start, after.end if silent else t.end, "GRAPH"))
+        elif t.is_word("LOAD"):
+            edits.append((t.start, t.end, "CREATE"))
+            at = after.end if silent else t.end
+            edits.append((at, at, " GRAPH"))
+        elif t.is_word("INTO"):
+            edits.append((t.start, t.end, "; CREATE SILENT"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
 def has_dataset_clause(tokens: list[Token]) -> bool:
     """Whether the query names its own dataset (FROM / FROM NAMED)."""
     return any(t.depth == 0 and t.is_word("FROM") for t in tokens)

@@ -5,13 +5,15 @@ The HTTP endpoint, the named queries and the CLI all call ``run_query`` / ``run_
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+
+import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import (
-    InputError,
     BusyError,
+    InputError,
     QueryRefusedError,
     QueryTimeout,
     SparqlSyntaxError,
@@ -20,11 +22,11 @@ from ..errors import (
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
 from ..store import Store
 from .execution import QueryEvaluationError, QueryJob, QueryOutput
-from .lexer import code_tokens, has_word, query_form, service_endpoints
+from .lexer import code_tokens, has_word, query_form, service_endpoints, without_fetches
 from .workers import QueryTimeoutError, WorkersBusyError
 
 
-def check_text(text: str, settings: Settings, *, what: str = "query") -> list:
+def check_text(text: str, settings: Settings, *, what: str = "query", base_iri: str | None = None) -> list:
     if not text or not text.strip():
         raise InputError(f"the {what} is empty")
     if len(text.encode("utf-8")) > settings.max_query_bytes:
@@ -32,10 +34,30 @@ def check_text(text: str, settings: Settings, *, what: str = "query") -> list:
     tokens = code_tokens(text)
     for endpoint in service_endpoints(tokens):
         if endpoint.startswith("?") or endpoint.strip("<>") not in settings.allowed_services:
+            check_syntax(text, update=what == "update", base_iri=base_iri)
             raise QueryRefusedError(
                 f"SERVICE {endpoint} is not allowed: kmgraph never fetches an endpoint a user names "
                 "unless it is on the configured allow-list (KMGRAPH_SERVICE_ALLOWLIST)")
     return tokens
+
+
+def check_syntax(text: str, *, update: bool, base_iri: str | None) -> None:
+    """SparqlSyntaxError where pyoxigraph would reject ``text``: checked before a policy refusal.
+
+    The engine parses the text with its fetches removed, on an empty store of its own, so a
+    malformed request is a syntax error (as pyoxigraph alone says) and a well-formed one reaches
+    the refusal; nothing is fetched and the service's data is never touched.
+    """
+    probe, scratch = without_fetches(text), ox.Store()
+    try:
+        if update:
+            scratch.update(probe, base_iri=base_iri)
+        else:
+            scratch.query(probe, base_iri=base_iri)
+    except SyntaxError as exc:
+        raise SparqlSyntaxError(str(exc)) from exc
+    except (OSError, RuntimeError, ValueError):
+        pass  # valid syntax; evaluating it on nothing may fail, which says nothing about the text
 
 
 def formats_for(form: str) -> list[Format]:
@@ -52,11 +74,11 @@ def prepare_query(settings: Settings, text: str, *, accept: str | None = None,
                   named_graphs: list[str] | None = None, capped: bool = True,
                   base_iri: str | None = None) -> QueryJob:
     """Check a user's query and turn it into a job; ``capped`` applies the row cap."""
-    tokens = check_text(text, settings)
+    tokens = check_text(text, settings, base_iri=base_iri)
     form = query_form(tokens)
     if form is None:
         if has_word(tokens, "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"):
-            raise InputError("this is a SPARQL Update: send it to /update (POST, with a write token)")
+            raise SparqlSyntaxError("this is a SPARQL Update, not a query: send it to /update (POST, with a write token)")
         raise SparqlSyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
     fmt = negotiate(accept, formats_for(form), explicit=explicit_format)
     return QueryJob(
@@ -100,10 +122,11 @@ def _reported(settings: Settings) -> Iterator[None]:
 
 
 def run_update(store: Store, settings: Settings, text: str, *, base_iri: str | None = None) -> None:
-    tokens = check_text(text, settings, what="update")
+    tokens = check_text(text, settings, what="update", base_iri=base_iri)
     if has_word(tokens, "LOAD"):
+        check_syntax(text, update=True, base_iri=base_iri)
         raise QueryRefusedError("LOAD is refused: kmgraph never fetches a document a user names; "
                                 "send the data with the Graph Store Protocol (/store) instead")
     if query_form(tokens) is not None and not has_word(tokens, "INSERT", "DELETE", "WITH"):
-        raise InputError("this is a query, not an update: send it to /sparql")
+        raise SparqlSyntaxError("this is a query, not an update: send it to /sparql")
     store.update(text, base_iri=base_iri)

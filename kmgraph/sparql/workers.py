@@ -17,14 +17,21 @@ import multiprocessing as mp
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Callable
 
 import pyoxigraph as ox
 
-from .execution import QueryEvaluationError, QueryJob, QueryOutput, Runner, execute, run_on
+from .execution import (
+    QueryEvaluationError,
+    QueryJob,
+    QueryOutput,
+    Runner,
+    execute,
+    run_on,
+)
 from .lexer import code_tokens, service_endpoints
 
 

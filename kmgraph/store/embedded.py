@@ -7,12 +7,12 @@ import os
 import shutil
 import threading
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pyoxigraph as ox
 
-from ..errors import InputError, StoreError, StoreLockedError
+from ..errors import InputError, SparqlSyntaxError, StoreError, StoreLockedError
 from ..resources import query_text
 from ..sparql.execution import QueryJob, QueryOutput, execute, run_on
 from ..sparql.workers import SnapshotLease, WorkerPool
@@ -77,7 +77,7 @@ class EmbeddedStore(Store):
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
-            raise InputError(f"SPARQL syntax error: {exc}") from exc
+            raise SparqlSyntaxError(str(exc)) from exc
 
     def run_job(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
         if self.query_workers == 0:  # in-process, no time limit: the command line, where Ctrl-C stops
@@ -94,7 +94,7 @@ class EmbeddedStore(Store):
             try:
                 self._store.update(sparql, base_iri=base_iri)
             except SyntaxError as exc:
-                raise InputError(f"SPARQL update syntax error: {exc}") from exc
+                raise SparqlSyntaxError(f"SPARQL update syntax error: {exc}") from exc
             except (OSError, RuntimeError, ValueError) as exc:
                 raise InputError(f"SPARQL update failed: {exc}") from exc
             finally:
