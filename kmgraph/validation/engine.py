@@ -3,16 +3,15 @@ shapes beyond SHACL Core (SHACL-SPARQL). One entry point for records and for the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from .graph import TripleIndex, UnionView
-from .shacl import ShapesGraph, Unsupported, report_triples
+from .shacl import ShapesError, ShapesGraph, Unsupported, report_triples
 
-
-class ShapesError(Exception):
-    """The shapes graph is ill-formed (SHACL calls this a failure)."""
+__all__ = ["Outcome", "ShapesError", "validate", "with_pyshacl"]
 
 
 @dataclass
@@ -33,6 +32,7 @@ def validate(data: TripleIndex, shapes: TripleIndex, background: TripleIndex | N
 
 def with_pyshacl(data: TripleIndex, shapes: TripleIndex, background: TripleIndex | None) -> Outcome:
     import pyshacl
+    import pyshacl.errors
     import rdflib
 
     def to_rdflib(index: TripleIndex) -> rdflib.Graph:
@@ -48,8 +48,11 @@ def with_pyshacl(data: TripleIndex, shapes: TripleIndex, background: TripleIndex
         for graph in (shapes_graph, data_graph):
             graph.bind(str(shapes_graph.value(decl, sh.prefix)), str(shapes_graph.value(decl, sh.namespace)),
                        override=True, replace=True)
-    conforms, report, _ = pyshacl.validate(data_graph, shacl_graph=shapes_graph, advanced=False,
-                                           inference="none", allow_warnings=True)
+    try:
+        conforms, report, _ = pyshacl.validate(data_graph, shacl_graph=shapes_graph, advanced=False,
+                                               inference="none", allow_warnings=True)
+    except (pyshacl.errors.ReportableRuntimeError, NotImplementedError, re.error) as exc:
+        raise ShapesError(f"the shapes graph cannot be used: {exc}") from exc
     if not isinstance(report, rdflib.Graph):  # pySHACL's ValidationFailure: the shapes are not usable
         raise ShapesError(f"the shapes graph cannot be used: {report}")
     triples = list(ox.parse(report.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))

@@ -8,7 +8,7 @@ without copying them into every data graph.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 

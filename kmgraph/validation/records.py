@@ -19,7 +19,15 @@ from ..store import Store
 from . import messages
 from .engine import with_pyshacl as engine_validate_with_pyshacl
 from .graph import RDF_TYPE, TripleIndex, UnionView
-from .shacl import SH, Result, Shape, ShapesGraph, Unsupported, report_triples
+from .shacl import (
+    SH,
+    Result,
+    Shape,
+    ShapesError,
+    ShapesGraph,
+    Unsupported,
+    report_triples,
+)
 from .shacl import Path as ShaclPath
 
 KMSH = "https://w3id.org/kmgraph/shapes#"
@@ -116,6 +124,8 @@ class RecordValidator:
             self.shapes: ShapesGraph | None = ShapesGraph(self.shapes_index)
         except Unsupported:
             self.shapes = None  # beyond SHACL Core: pySHACL validates (slower)
+        except ShapesError as exc:
+            raise InputError(f"the shapes cannot be used: {exc}") from exc
         self._lock = threading.Lock()
         self._background: TripleIndex | None = None
         self._rules: list[tuple[ox.NamedNode, ox.Term, ox.NamedNode]] = []

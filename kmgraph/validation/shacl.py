@@ -9,12 +9,13 @@ compile time; the caller then hands the whole validation to pySHACL.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable
 
 import pyoxigraph as ox
+import regex
 
 from .graph import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, Term, TripleIndex, UnionView
 
@@ -48,12 +49,16 @@ class Unsupported(Exception):
     """The shapes use a feature outside SHACL Core."""
 
 
+class ShapesError(Exception):
+    """The shapes graph is ill-formed (SHACL calls this a failure): the user gets the reason."""
+
+
 @dataclass
 class Result:
     focus: Term
-    path: "Path | None"
+    path: Path | None
     value: Term | None
-    shape: "Shape"
+    shape: Shape
     component: ox.NamedNode
     severity: ox.NamedNode
 
@@ -69,7 +74,7 @@ class Path:
     kind: str  # pred, inv, seq, alt, zom, oom, zoo
     node: Term  # the path's node in the shapes graph (copied into reports)
     predicate: ox.NamedNode | None = None
-    parts: list["Path"] = field(default_factory=list)
+    parts: list[Path] = field(default_factory=list)
 
     def values(self, view: UnionView, focus: Term) -> list[Term]:
         return list(dict.fromkeys(self._eval(view, [focus])))
@@ -77,11 +82,9 @@ class Path:
     def _eval(self, view: UnionView, nodes: list[Term]) -> list[Term]:
         if self.kind == "pred":
             return [o for n in nodes for o in view.objects(n, self.predicate)]
-        if self.kind == "inv":
-            inner = self.parts[0]
-            if inner.kind == "pred":
-                return [s for n in nodes for s in view.subjects(inner.predicate, n)]
-            raise Unsupported("sh:inversePath of a complex path")
+        if self.kind == "inv":  # of a predicate only: compile_path pushes inverses down
+            predicate = self.parts[0].predicate
+            return [s for n in nodes for s in view.subjects(predicate, n)]
         if self.kind == "seq":
             current = nodes
             for part in self.parts:
@@ -107,8 +110,10 @@ def compile_path(g: TripleIndex, node: Term) -> Path:
         return Path("pred", node, predicate=node)
     if g.value(node, RDF_FIRST) is not None:
         return Path("seq", node, parts=[compile_path(g, n) for n in g.items(node)])
-    for kind, param in (("inv", "inversePath"), ("zom", "zeroOrMorePath"), ("oom", "oneOrMorePath"),
-                        ("zoo", "zeroOrOnePath")):
+    inverse = g.value(node, sh("inversePath"))
+    if inverse is not None:
+        return _inverted(compile_path(g, inverse), node)
+    for kind, param in (("zom", "zeroOrMorePath"), ("oom", "oneOrMorePath"), ("zoo", "zeroOrOnePath")):
         inner = g.value(node, sh(param))
         if inner is not None:
             return Path(kind, node, parts=[compile_path(g, inner)])
@@ -116,6 +121,17 @@ def compile_path(g: TripleIndex, node: Term) -> Path:
     if alt is not None:
         return Path("alt", node, parts=[compile_path(g, n) for n in g.items(alt)])
     raise Unsupported(f"unknown path {node}")
+
+
+def _inverted(path: Path, node: Term) -> Path:
+    """The inverse of ``path`` with inverses on predicates only: ^(a/b) is ^b/^a, ^(a|b) is ^a|^b,
+    ^(a*) is (^a)*, ^^a is a. ``node`` stays the path's node for reports."""
+    if path.kind == "pred":
+        return Path("inv", node, parts=[path])
+    if path.kind == "inv":
+        return replace(path.parts[0], node=node)
+    parts = reversed(path.parts) if path.kind == "seq" else path.parts
+    return Path(path.kind, node, parts=[_inverted(p, p.node) for p in parts])
 
 
 
@@ -454,7 +470,9 @@ _KINDS = {
 
 
 def _node_kind_check(kind: Term) -> Check:
-    allowed = _KINDS[kind.value[len(SH):]]
+    allowed = _KINDS.get(kind.value[len(SH):]) if kind.value.startswith(SH) else None
+    if allowed is None:
+        raise ShapesError(f"sh:nodeKind {kind} is not one of {', '.join('sh:' + k for k in _KINDS)}")
 
     def check(run, focus, values, shape):
         for v in values:
@@ -499,11 +517,15 @@ def _length_check(name: str, ok: Callable[[int], bool]) -> Check:
 
 
 def _pattern_check(pattern: str, flags: str) -> Check:
+    """sh:pattern is an XPath regular expression: the ``regex`` module reads its \\p{..} classes."""
     re_flags = 0
-    for f, bit in (("i", re.IGNORECASE), ("s", re.DOTALL), ("m", re.MULTILINE), ("x", re.VERBOSE)):
+    for f, bit in (("i", regex.IGNORECASE), ("s", regex.DOTALL), ("m", regex.MULTILINE), ("x", regex.VERBOSE)):
         if f in flags:
             re_flags |= bit
-    compiled = re.compile(pattern, re_flags)
+    try:
+        compiled = regex.compile(pattern, re_flags)
+    except regex.error as exc:
+        raise ShapesError(f"sh:pattern {pattern!r} is not a valid regular expression: {exc}") from exc
 
     def check(run, focus, values, shape):
         for v in values:
@@ -526,7 +548,7 @@ def _unique_lang(run: Validation, focus: Term, values: list[Term], shape: Shape)
     for v in values:
         if isinstance(v, ox.Literal) and v.language:
             counts[v.language.lower()] = counts.get(v.language.lower(), 0) + 1
-    for _lang, n in counts.items():
+    for n in counts.values():
         if n > 1:
             run.report(shape, focus, None, "UniqueLangConstraintComponent")
 

@@ -7,6 +7,7 @@ result messages left out since their wording is free.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from kmgraph.validation.engine import validate
+from kmgraph.validation.engine import Outcome as EngineOutcome
+from kmgraph.validation.engine import ShapesError, validate, with_pyshacl
 from kmgraph.validation.graph import TripleIndex
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -28,8 +30,9 @@ class Outcome:
     name: str
     folder: str
     passed: bool
-    engine: str
+    engine: str  # kmgraph or pyshacl (who validated), rejected (ill-formed shapes) or crash
     reason: str = ""
+    case: str = ""  # the manifest entry's IRI: labels repeat across the suite
 
 
 def manifests(root: Path) -> list[Path]:
@@ -65,7 +68,14 @@ def _clean(graph: rdflib.Graph, root: rdflib.term.Node) -> rdflib.Graph:
     return out
 
 
-def run(root: Path) -> list[Outcome]:
+Engine = Callable[[TripleIndex, TripleIndex], EngineOutcome]
+ENGINES: dict[str, Engine] = {
+    "kmgraph": validate,  # the compiled engine, falling back to pySHACL beyond SHACL Core
+    "pyshacl": lambda data, shapes: with_pyshacl(data, shapes, None),  # the cross-check
+}
+
+
+def run(root: Path, engine: Engine = validate) -> list[Outcome]:
     outcomes = []
     for manifest in manifests(root):
         g = rdflib.Graph().parse(manifest)
@@ -75,24 +85,26 @@ def run(root: Path) -> list[Outcome]:
                     continue
                 name = str(g.value(entry, rdflib.RDFS.label) or entry)
                 folder = manifest.parent.name
-                action = g.value(entry, MF.action)
-                data_path = Path(str(g.value(action, SHT.dataGraph)).replace("file://", ""))
-                shapes_path = Path(str(g.value(action, SHT.shapesGraph)).replace("file://", ""))
-                expected_node = g.value(entry, MF.result)
-                expect_failure = expected_node == SHT.Failure
-                try:
-                    outcome = validate(_load(data_path), _load(shapes_path))
-                except Exception as exc:  # noqa: BLE001 - a crash is a failed test unless failure is expected
-                    outcomes.append(Outcome(name, folder, expect_failure, "error", f"{type(exc).__name__}: {exc}"))
-                    continue
-                if expect_failure:
-                    outcomes.append(Outcome(name, folder, False, outcome.engine, "expected a failure"))
-                    continue
-                got = rdflib.Graph().parse(data=ox.serialize(outcome.report, format=ox.RdfFormat.N_TRIPLES).decode(),
-                                           format="nt")
-                report_node = next(got.subjects(rdflib.RDF.type, SH.ValidationReport))
-                expected = _clean(g, expected_node)
-                # Expected reports in the manifest carry their rdf:type; make ours comparable.
-                ok = isomorphic(_clean(got, report_node), expected)
-                outcomes.append(Outcome(name, folder, ok, outcome.engine, "" if ok else "report differs"))
+                outcomes.append(_run_case(g, entry, name, folder, engine))
     return outcomes
+
+
+def _run_case(g: rdflib.Graph, entry: rdflib.term.Node, name: str, folder: str, engine: Engine) -> Outcome:
+    action = g.value(entry, MF.action)
+    data_path = Path(str(g.value(action, SHT.dataGraph)).replace("file://", ""))
+    shapes_path = Path(str(g.value(action, SHT.shapesGraph)).replace("file://", ""))
+    expected_node = g.value(entry, MF.result)
+    expect_failure = expected_node == SHT.Failure
+    case = str(entry)
+    try:
+        outcome = engine(_load(data_path), _load(shapes_path))
+    except ShapesError as exc:  # the engine says the shapes are ill-formed: right if a failure is expected
+        return Outcome(name, folder, expect_failure, "rejected", str(exc), case)
+    except Exception as exc:  # noqa: BLE001 - a crash is never a correct answer
+        return Outcome(name, folder, False, "crash", f"{type(exc).__name__}: {exc}", case)
+    if expect_failure:
+        return Outcome(name, folder, False, outcome.engine, "expected a failure", case)
+    got = rdflib.Graph().parse(data=ox.serialize(outcome.report, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    report_node = next(got.subjects(rdflib.RDF.type, SH.ValidationReport))
+    ok = isomorphic(_clean(got, report_node), _clean(g, expected_node))
+    return Outcome(name, folder, ok, outcome.engine, "" if ok else "report differs", case)
