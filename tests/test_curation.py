@@ -454,3 +454,20 @@ def test_trig_graphs_are_merged_into_the_vocabulary(curator):
     stored = {q.triple for q in ox.parse(curator.export("tv", ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)}
     expected = {q.triple for q in ox.parse(GOOD.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
     assert stored == expected
+
+
+def test_a_vocabulary_loaded_over_http_is_listed(tmp_path):
+    """PUT /vocabularies/ID: the new vocabulary is in GET /vocabularies and on the home page."""
+    store = EmbeddedStore(None, query_workers=0)
+    settings = dataclasses.replace(Settings.load(store=tmp_path / "s"), admin_token="curator-secret")
+    client = TestClient(create_app(settings, store, build_services(store)))
+    auth = {"authorization": "Bearer curator-secret", "content-type": "text/turtle"}
+    assert client.put("/vocabularies/wetland-terms", content=GOOD, headers=auth).status_code == 201
+    listed = {v["id"]: v for v in client.get("/vocabularies").json()}
+    assert listed["wetland-terms"]["title"] == "Example" and listed["wetland-terms"]["current_version"] == 1
+    assert listed["wetland-terms"]["triples"] > 10
+    assert "wetland-terms" in client.get("/", headers={"accept": "text/html"}).text
+    assert client.put("/vocabularies/wetland-terms", content=GOOD.replace('"Example"@en', '"Example two"@en'),
+                      headers=auth).status_code == 200
+    again = {v["id"]: v for v in client.get("/vocabularies").json()}["wetland-terms"]
+    assert again["title"] == "Example two" and again["current_version"] == 2
