@@ -10,11 +10,24 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from .access import Actor, AuditLog, audited
-from .cli import _vocabulary_store, err_console, main, out_console, reports_errors, store_option
+from .cli import (
+    _vocabulary_store,
+    err_console,
+    main,
+    out_console,
+    reports_errors,
+    store_option,
+)
 from .config import Settings
 from .curation import Curator, source_for_path
 from .curation.gate import RENDERERS, Finding, GateReport
@@ -195,14 +208,26 @@ def diff(vocab: str, old: int | None, new: int | None, as_json: bool, store: Pat
 @main.command()
 @click.argument("vocab")
 @click.argument("version", type=int)
+@click.option("--force", is_flag=True, help="Roll back even if the gate reports errors (recorded as forced).")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+              help="Format of the quality-gate report.")
 @store_option
 @reports_errors
-def rollback(vocab: str, version: int, store: Path | None) -> None:
-    """Make the content of an earlier version current again (recorded as a new version)."""
+def rollback(vocab: str, version: int, force: bool, fmt: str, store: Path | None) -> None:
+    """Make the content of an earlier version current again (recorded as a new version).
+
+    The old content passes the quality gate like a load. Exit 0 when it became current, 1 when the
+    gate rejected it (e.g. concepts would disappear; use --force), 2 on unusable input.
+    """
     settings = Settings.load(store=store)
-    with open_store(settings, query_workers=0) as backend, _audited(settings, "cli rollback", f"{vocab} {version}"):
-        result = _curator(backend).rollback(vocab, version, _actor())
+    with open_store(settings, query_workers=0) as backend, \
+            _audited(settings, "cli rollback", f"{vocab} {version}") as outcome:
+        result = _curator(backend).rollback(vocab, version, _actor(), force=force)
+        outcome.status = 200 if result.accepted else 422
+    if not result.accepted:
+        click.echo(RENDERERS[fmt](result.report), nl=False)
     _print_summary(result)
+    sys.exit(0 if result.accepted else 1)
 
 
 @main.command()

@@ -471,3 +471,37 @@ def test_a_vocabulary_loaded_over_http_is_listed(tmp_path):
                       headers=auth).status_code == 200
     again = {v["id"]: v for v in client.get("/vocabularies").json()}["wetland-terms"]
     assert again["title"] == "Example two" and again["current_version"] == 2
+
+
+def test_rollback_goes_through_the_gate(tmp_path):
+    """Rolling back to a version without a concept is a 422 with the findings, unless force=true (recorded)."""
+    store = EmbeddedStore(None, query_workers=0)
+    settings = dataclasses.replace(Settings.load(store=tmp_path / "s"), admin_token="curator-secret")
+    client = TestClient(create_app(settings, store, build_services(store)))
+    auth = {"authorization": "Bearer curator-secret", "content-type": "text/turtle"}
+    without_c = GOOD.split("ex:c a skos:Concept")[0]
+    assert client.put("/vocabularies/ex", content=without_c, headers=auth).status_code == 201
+    assert client.put("/vocabularies/ex", content=GOOD, headers=auth).status_code == 200
+    refused = client.post("/vocabularies/ex/rollback", params={"version": 1}, headers=auth)
+    assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["gate"]["counts"] == {"removed-concepts": 1}
+    assert client.get("/vocabularies/ex").json()["concepts"] == 3  # nothing changed
+    forced = client.post("/vocabularies/ex/rollback", params={"version": 1, "force": "true"}, headers=auth)
+    assert forced.status_code == 200 and forced.json()["status"] == "current"
+    assert client.get("/vocabularies/ex").json()["concepts"] == 2
+    versions = client.get("/vocabularies/ex/versions").json()
+    assert [(v["number"], v["status"], v["forced"], v["rollback_of"]) for v in versions] == [
+        (4, "current", True, 1), (3, "rejected", False, 1), (2, "superseded", False, None), (1, "superseded", False, None)]
+
+
+def test_cli_rollback_needs_force_past_the_gate(tmp_path):
+    without_c, full = tmp_path / "v1.ttl", tmp_path / "v2.ttl"
+    without_c.write_text(GOOD.split("ex:c a skos:Concept")[0], encoding="utf-8")
+    full.write_text(GOOD, encoding="utf-8")
+    store = ["--store", str(tmp_path / "s")]
+    for path in (without_c, full):
+        assert CliRunner().invoke(main, ["load", str(path), "--vocab", "ex", *store]).exit_code == 0
+    refused = CliRunner().invoke(main, ["rollback", "ex", "1", *store])
+    assert refused.exit_code == 1 and "removed-concepts" in refused.output and "rejected" in refused.output
+    forced = CliRunner().invoke(main, ["rollback", "ex", "1", "--force", *store])
+    assert forced.exit_code == 0 and "version 4 current" in forced.output

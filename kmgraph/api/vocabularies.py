@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from ..access import Actor, Right
 from ..curation import source_for_upload
 from ..curation.gate import describe_checks
 from ..curation.sources import ID_PATTERN
@@ -15,7 +16,6 @@ from ..formats import GRAPH_FORMATS, documented, negotiate
 from ..namespaces import vocabulary_graph
 from ..vocab import bundled
 from ..vocab.profile import vocabulary_profile
-from ..access import Actor, Right
 from .auth import require
 from .bodies import media_type, read_body
 from .guards import expensive
@@ -64,10 +64,7 @@ async def put_vocabulary(request: Request, response: Response, vocab_id: VocabId
         return result.to_dict()
     existed = request.app.state.store.has_graph(vocabulary_graph(vocab_id))
     result = await run_in_threadpool(curator.load, [source], who, vocab_id, force=force, base=base)
-    if not result.accepted:
-        raise GateRejectedError(f"version {result.version} of {vocab_id} failed the quality gate with "
-                                f"{result.report.errors} errors; fix them or load with force=true",
-                                detail=result.to_dict())
+    _accepted_or_422(result, vocab_id)
     response.status_code = 200 if existed else 201
     return result.to_dict()
 
@@ -99,8 +96,18 @@ def export(request: Request, vocab_id: VocabId, format: str | None = Query(None)
 
 
 @router.post("/{vocab_id}/rollback",
-             summary="Make an earlier version current again, as a new version (curator token)")
+             summary="Make an earlier version current again, as a new version, through the quality gate (curator token)",
+             responses={422: {"description": "gate failed (e.g. concepts would disappear); nothing changed"}})
 async def rollback(request: Request, vocab_id: VocabId, version: int = Query(..., ge=1),
+                   force: bool = Query(False, description="roll back despite gate errors (recorded as forced)"),
                    who: Actor = Depends(require(Right.CURATE))) -> dict:
-    result = await run_in_threadpool(_curator(request).rollback, vocab_id, version, who)
+    result = await run_in_threadpool(_curator(request).rollback, vocab_id, version, who, force=force)
+    _accepted_or_422(result, vocab_id)
     return result.to_dict()
+
+
+def _accepted_or_422(result, vocab_id: str) -> None:
+    if not result.accepted:
+        raise GateRejectedError(f"version {result.version} of {vocab_id} failed the quality gate with "
+                                f"{result.report.errors} errors; fix them or send force=true",
+                                detail=result.to_dict())

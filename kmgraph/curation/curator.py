@@ -16,22 +16,35 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 
+from ..access import Actor
 from ..errors import InputError, NotFoundError
 from ..namespaces import vocabulary_graph
-from ..access import Actor
 from ..resources import query_text
 from ..store import Store
 from .dataset import PREVIOUS_GRAPH, entail_concepts, query
 from .gate import GateReport, run_gate
-from .sources import Candidate, SourceFile, read_candidate, source_for_upload, vocabulary_id
-from .versions import CATALOG_GRAPH, Catalog, NewVersion, VersionInfo, update_text, version_node
+from .sources import (
+    Candidate,
+    SourceFile,
+    read_candidate,
+    source_for_upload,
+    vocabulary_id,
+)
+from .versions import (
+    CATALOG_GRAPH,
+    Catalog,
+    NewVersion,
+    VersionInfo,
+    update_text,
+    version_node,
+)
 
 # Formats the store loads from a file while the same file is parsed for the gate.
 STREAMED = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
@@ -153,7 +166,7 @@ class Curator:
                           graphs=graphs)
         return LoadResult(vocab_id, report, summary, version.number, "current")
 
-    def _bulk_load(self, graph: str, payloads: list[tuple[Path | bytes, ox.RdfFormat]]) -> "_Background":
+    def _bulk_load(self, graph: str, payloads: list[tuple[Path | bytes, ox.RdfFormat]]) -> _Background:
         return _Background(lambda: [self.store.bulk_add_to_graph(graph, payload, fmt) for payload, fmt in payloads])
 
     def _vocabulary_id(self, candidate: Candidate, vocab: str | None) -> str:
@@ -198,13 +211,17 @@ class Curator:
             raise NotFoundError(f"no vocabulary {vocab_id!r}; GET /vocabularies lists them")
         return versions
 
-    def rollback(self, vocab_id: str, number: int, actor: Actor) -> LoadResult:
-        """Make the content of an earlier version current again, as a new version that says so."""
+    def rollback(self, vocab_id: str, number: int, actor: Actor, *, force: bool = False) -> LoadResult:
+        """Make the content of an earlier version current again, as a new version that says so.
+
+        The old content goes through the gate like any load: going back may remove concepts that
+        records now use. Without ``force`` such a rollback is recorded as rejected and changes nothing.
+        """
         info = self.catalog.version(vocabulary_id(vocab_id), number)
         data, rdf_format = self.catalog.archived_content(info)
         source = source_for_upload(f"{vocab_id}-version-{number}", rdf_format.media_type, data)
-        return self.load([source], actor, vocab_id, force=True, rollback_of=number,
-                         comment=f"rollback to version {number}")
+        return self.load([source], actor, vocab_id, force=force, rollback_of=number,
+                         comment=f"{'forced ' if force else ''}rollback to version {number}")
 
     def archived(self, vocab_id: str, number: int) -> ox.Store:
         """The archived content of a version in an in-memory store (default graph)."""
@@ -245,7 +262,7 @@ class Curator:
         if since.isdigit():
             return self.diff(vocab_id, int(since))
         try:
-            moment = datetime.fromisoformat(since.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(since)
         except ValueError as exc:
             raise InputError(f"since={since!r}: give a version number or an ISO date (2026-11-01)") from exc
         before = [v for v in versions if _aware(datetime.fromisoformat(v.time)) <= _aware(moment)]
@@ -265,7 +282,7 @@ def diff_dataset(dataset: ox.Store) -> dict:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _summarise(candidate: Candidate) -> Summary:
