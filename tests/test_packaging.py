@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-import importlib.metadata as metadata
 import re
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
