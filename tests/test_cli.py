@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,7 +20,7 @@ KMGRAPH = [sys.executable, "-m", "kmgraph"]
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*KMGRAPH, *args], capture_output=True, text=True, env={**os.environ, **(env or {})})
+    return subprocess.run([*KMGRAPH, *args], check=False, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
 def test_every_command_has_help():
@@ -105,3 +106,48 @@ def test_serve_initialises_empty_store_and_answers(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _serve_until_announced(store, port: int, env: dict) -> tuple[subprocess.Popen, str]:
+    """Start `kmgraph serve`, wait until it says how to write; return the process and what it printed."""
+    proc = subprocess.Popen([*KMGRAPH, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    printed = []
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        printed.append(line)
+        if line.startswith(("writes:", "send it as")) or proc.poll() is not None:
+            break
+    return proc, "".join(printed)
+
+
+def test_first_start_makes_an_admin_token_and_shows_it_once(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("KMGRAPH_ADMIN_TOKEN", "KMGRAPH_TOKENS")}
+    port = free_port()
+    proc, printed = _serve_until_announced(tmp_path / "served", port, env)
+    try:
+        token = printed.split("export KMGRAPH_TOKEN=")[1].split()[0]
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/admin/reload-bundled"
+        assert httpx.post(url, timeout=120).status_code == 401
+        assert httpx.post(url, headers={"Authorization": f"Bearer {token}"}, timeout=120).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    proc, printed = _serve_until_announced(tmp_path / "served", free_port(), env)
+    proc.terminate()
+    proc.wait(timeout=10)
+    assert "KMGRAPH_TOKEN=" not in printed and "kmgraph token list" in printed  # shown only once
+
+
+def test_readme_reload_example_talks_to_the_running_service():
+    """The tour's commands "with the service running" never start a second server on the same store."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    tour = readme.split("With the service running:")[1].split("```")[1]
+    assert "serve" not in tour and "/admin/reload-bundled" in tour and "$KMGRAPH_TOKEN" in tour

@@ -113,9 +113,12 @@ class TokenRegistry:
         if any(e.name == name for e in self.entries()):
             raise InputError(f"a token named {name!r} exists; revoke it first or choose another name")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._save(self._from_file() + [TokenEntry(name, role, digest(token), created)])
         return token
+
+    def has_role(self, role: str) -> bool:
+        return any(e.role == role for e in self.entries())
 
     def revoke(self, name: str) -> bool:
         kept = [e for e in self._from_file() if e.name != name]
