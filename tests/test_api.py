@@ -28,6 +28,20 @@ def test_openapi_documents_every_route(client):
     assert client.get("/docs").status_code == 200
 
 
+def test_api_docs_work_offline(client):
+    """/docs names no other host: Swagger UI's files come from the service itself."""
+    import re
+
+    page = client.get("/docs").text
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)""", page) + re.findall(r"""url: ["']([^"']+)""", page)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    for asset in assets:
+        r = client.get(asset)
+        assert r.status_code == 200 and r.content, asset
+    assert "SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").text
+    assert client.get("/redoc").status_code == 404  # ReDoc loads from a CDN: not offered
+
+
 def test_vocabularies(client):
     vocabs = {v["id"]: v for v in client.get("/vocabularies").json()}
     assert vocabs["gbf"]["triples"] > 300

@@ -19,6 +19,7 @@ from . import (
     audit,
     cbd,
     concepts,
+    docs,
     graph_store,
     kmgbf,
     named_queries,
@@ -68,7 +69,8 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
                 app.state.store.close()
                 app.state.audit.close()
 
-    app = FastAPI(title="kmgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="kmgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # docs.install serves /docs from the bundled Swagger UI
     app.state.settings = settings
     app.state.queries = QueryCatalog()
     app.state.templates = templates()
@@ -81,6 +83,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
         _attach(app, services or build_services(store))
     problems.install(app)
     openapi.install(app)
+    docs.install(app)
     app.add_middleware(AuditMiddleware, log=app.state.audit)
     app.add_middleware(PathCORSMiddleware, prefixes=CORS_PREFIXES)
     app.add_middleware(RateLimitMiddleware, tokens=app.state.tokens, anonymous=settings.rate_limit,
