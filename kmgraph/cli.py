@@ -63,7 +63,7 @@ def serve(store: Path | None, host: str | None, port: int | None) -> None:
     """Start the HTTP service; an empty store is initialised with the bundled vocabularies first."""
     import uvicorn
 
-    from .api import create_app
+    from .app import create_app
 
     settings = Settings.load(store=store, host=host, port=port)
     backend = open_store(settings)

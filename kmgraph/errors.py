@@ -73,12 +73,22 @@ class AuthenticationError(KmgraphError):
     status = 401
     title = "Authentication required"
     type_slug = "unauthorized"
+    challenge = "Bearer"  # the WWW-Authenticate header (RFC 6750)
+
+
+class InvalidTokenError(AuthenticationError):
+    """A bearer token that matches no token of this service (RFC 6750: 401, error="invalid_token")."""
+
+    title = "Invalid token"
+    type_slug = "invalid-token"
+    challenge = 'Bearer error="invalid_token"'
 
 
 class PermissionDeniedError(KmgraphError):
     status = 403
     title = "Forbidden"
     type_slug = "forbidden"
+    challenge = 'Bearer error="insufficient_scope"'
 
 
 class TooLargeError(KmgraphError):

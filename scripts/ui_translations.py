@@ -123,6 +123,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "Run query": ("Exécuter la requête", "Ejecutar la consulta"),
     "Running…": ("Exécution…", "Ejecutando…"),
     "SPARQL query editor": ("Éditeur de requêtes SPARQL", "Editor de consultas SPARQL"),
+    "SPARQL results": ("Résultats SPARQL", "Resultados SPARQL"),
     "Search": ("Rechercher", "Buscar"),
     "Search knowledge objects": ("Rechercher des objets de connaissance", "Buscar objetos de conocimiento"),
     "Search records": ("Rechercher des fiches", "Buscar registros"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.config import Settings
 
 
@@ -54,7 +54,7 @@ def test_write_needs_token(client):
     assert r.headers["content-type"] == "application/problem+json"
     assert r.headers["www-authenticate"] == "Bearer"
     r = client.post("/admin/reload-bundled", headers={"Authorization": "Bearer wrong"})
-    assert r.status_code == 403 and r.json()["status"] == 403
+    assert r.status_code == 401 and r.headers["www-authenticate"] == 'Bearer error="invalid_token"'
 
 
 def test_write_with_admin_token(client):

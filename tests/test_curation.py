@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from kmgraph.access import Actor
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.cli import main
 from kmgraph.config import Settings
 from kmgraph.curation import Curator, checks, source_for_path, source_for_upload
@@ -340,7 +340,7 @@ def test_http_vocabulary_workflow(tmp_path):
     auth = {"authorization": "Bearer curator-secret", "content-type": "text/turtle"}
     assert client.put("/vocabularies/ex", content=GOOD, headers={"content-type": "text/turtle"}).status_code == 401
     wrong = client.put("/vocabularies/ex", content=GOOD, headers={**auth, "authorization": "Bearer nope"})
-    assert wrong.status_code == 403 and wrong.headers["content-type"] == "application/problem+json"
+    assert wrong.status_code == 401 and wrong.headers["content-type"] == "application/problem+json"
     assert client.put("/vocabularies/ex", content=GOOD, headers=auth).status_code == 201
     assert client.put("/vocabularies/ex", content=GOOD, headers=auth).status_code == 200
     rejected = client.put("/vocabularies/ex", content=GOOD.split("ex:c a skos:Concept")[0], headers=auth)

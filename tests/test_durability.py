@@ -168,7 +168,7 @@ def test_admin_backup_needs_admin_right(tmp_path):
     from fastapi.testclient import TestClient
 
     from kmgraph.access import TokenRegistry
-    from kmgraph.api import create_app
+    from kmgraph.app import create_app
     from kmgraph.config import Settings
 
     registry = TokenRegistry(tmp_path / "tokens.json")

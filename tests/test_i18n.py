@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from fastapi.testclient import TestClient
 
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.config import Settings
 from kmgraph.store import EmbeddedStore
 from kmgraph.vocab.bundled import load_bundled

@@ -16,7 +16,7 @@ import sys
 import pytest
 from fastapi.testclient import TestClient
 
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.cbd.schemas import catalogue
 from kmgraph.cbd.validation import DocumentValidator
 from kmgraph.config import Settings

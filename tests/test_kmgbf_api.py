@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.config import Settings
 from kmgraph.store import EmbeddedStore
 from kmgraph.vocab.bundled import load_bundled

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.config import Settings
 from kmgraph.services import build_services, initialise
 from kmgraph.store import EmbeddedStore

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.config import Settings
 from kmgraph.store.remote import RemoteStore
 from kmgraph.vocab.bundled import load_bundled

@@ -10,7 +10,7 @@ import pytest
 from annif_client import AnnifClient
 from fastapi.testclient import TestClient
 
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.config import Settings
 from kmgraph.tagging.evaluation import average, folds, scores, splits
 

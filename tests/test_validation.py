@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.config import Settings
 from kmgraph.resources import SHAPES_DIR
 from kmgraph.store import EmbeddedStore

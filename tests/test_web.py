@@ -212,3 +212,32 @@ def test_errors_are_pages_not_traces(browser_page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(page, "11-phone-search")
     page.set_viewport_size({"width": 1200, "height": 900})
+
+
+def test_without_javascript_sparql_gives_a_table_and_validate_keeps_the_record(browser_page):
+    """The forms work in a browser with JavaScript off: SPARQL answers an HTML table, not raw XML;
+    a record that cannot be read comes back in the form with the reason beside it."""
+    url, page = browser_page
+    context = page.context.browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 900})
+    plain = context.new_page()
+    try:
+        plain.goto(url + "/sparql")
+        plain.fill("#query", "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                             "SELECT ?n WHERE { ?c skos:notation ?n FILTER(STRSTARTS(?n, \"GBF-GOAL-\")) } ORDER BY ?n")
+        with plain.expect_navigation():
+            plain.get_by_role("button", name="Run query").click()
+        assert plain.evaluate("document.contentType") == "text/html"
+        cells = plain.locator("table.results tbody td").all_inner_texts()
+        assert cells == ["GBF-GOAL-A", "GBF-GOAL-B", "GBF-GOAL-C", "GBF-GOAL-D"]
+        assert "SELECT ?n" in plain.input_value("#query")  # the query stays editable
+        shot(plain, "12-sparql-without-javascript")
+        plain.goto(url + "/ui/validate")
+        broken = INVALID.replace(" .", " ;;; .", 1)
+        plain.fill("#record", broken)
+        with plain.expect_navigation():
+            plain.get_by_role("button", name="Validate").click()
+        assert plain.input_value("#record") == broken
+        assert "line" in plain.inner_text("[role=alert]")
+        shot(plain, "13-validate-keeps-the-record")
+    finally:
+        context.close()

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kmgraph.access import TokenRegistry
-from kmgraph.api import create_app
+from kmgraph.app import create_app
 from kmgraph.config import Settings
 from kmgraph.services import CATALOGUE, build_services, load_catalogue
 from kmgraph.store import EmbeddedStore
@@ -64,7 +64,7 @@ def test_curator_checks_then_confirms_or_abandons(site):
 
 def test_curator_page_needs_the_curate_right(site):
     client, tokens = site
-    for token, status in (("", 401), ("kmg_nonsense", 403), (tokens["node"], 403)):
+    for token, status in (("", 401), ("kmg_nonsense", 401), (tokens["node"], 403)):
         page = upload(client, token, "other")
         assert page.status_code == status and page.headers["content-type"].startswith("text/html")
         assert 'role="alert"' in page.text and "Traceback" not in page.text

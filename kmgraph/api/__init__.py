@@ -1,5 +1,4 @@
-"""The HTTP face: FastAPI routers per capability over the same functions the CLI calls."""
+"""The HTTP API: FastAPI routers per capability over the same functions the CLI calls.
 
-from .app import create_app
-
-__all__ = ["create_app"]
+``kmgraph.app.create_app`` puts them together with the web interface.
+"""

@@ -1,17 +1,17 @@
 """Bearer-token authorisation: a token names an actor with a role; endpoints ask for a right.
 
-401 when a right is needed and no token was sent, 403 when the token is unknown or its role lacks
-the right. Every request that asks for a right is marked for the audit log, refused or not.
+401 when a right is needed and no token was sent, or when the token is unknown (RFC 6750
+``error="invalid_token"``); 403 when its role lacks the right (``error="insufficient_scope"``). Every request that asks for a right is marked for the audit log, refused or not.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import Request
 
 from ..access import Actor, Right
-from ..errors import AuthenticationError, PermissionDeniedError
+from ..errors import AuthenticationError, InvalidTokenError, PermissionDeniedError
 
 AUDIT_MARK = "kmgraph.audit"
 PRINCIPAL = "kmgraph.principal"  # the authenticated actor of a request, once known
@@ -30,7 +30,7 @@ def client_address(request: Request) -> str:
 
 def principal(request: Request, token: str | None = None) -> Actor | None:
     """The caller (by its bearer token, or ``token`` typed into a page's form): ``None`` when
-    anonymous; a token that matches nothing is refused (403)."""
+    anonymous; a token that matches nothing is refused (401, invalid_token)."""
     cached = request.scope.get(PRINCIPAL)
     if cached is not None:
         return cached
@@ -39,7 +39,7 @@ def principal(request: Request, token: str | None = None) -> Actor | None:
         return None
     entry = request.app.state.tokens.authenticate(token)
     if entry is None:
-        raise PermissionDeniedError("the bearer token given is not valid here")
+        raise InvalidTokenError("the bearer token given is not valid here: it is unknown, revoked or mistyped")
     found = Actor.of_role(entry.name, entry.role, client_address(request))
     request.scope[PRINCIPAL] = found
     return found

@@ -10,8 +10,8 @@ from ..formats import Format, negotiate
 from ..records.index import Query as RecordQuery
 from ..records.search import SearchParams, search
 from ..vocab.detail import LANG_FALLBACK, concept_detail
-from ..web import LANG as PAGE_LANG
-from ..web import render
+from . import html
+from .language import LANG as PAGE_LANG
 
 router = APIRouter(tags=["concepts"])
 
@@ -52,7 +52,7 @@ def _concept_response(request: Request, key: str, lang: str) -> Response:
     detail = concept_detail(state.store, index, concept, lang, records)
     if fmt.name == "html":
         related = search(state.records.index, index, SearchParams(concept=concept.iri, lang=lang, size=10))["results"]
-        page = render(request, "concept.html", c=detail, lang=lang, related=related)
+        page = html.page(request, "concept.html", c=detail, lang=lang, related=related)
         page.headers["Vary"] = "Accept"
         return page
     return JSONResponse(detail, headers={"Vary": "Accept"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from fastapi import Request
 from limits import parse_many, storage, strategies

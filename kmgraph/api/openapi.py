@@ -6,8 +6,8 @@ with ``application/problem+json``, so the document says so once for all operatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import deepcopy
-from typing import Callable
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import KmgraphError
+from . import html
 
 PROBLEM_TYPE_BASE = "https://w3id.org/kmgraph/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -26,23 +27,22 @@ def wants_page(request: Request) -> bool:
     """A browser on a page of the web interface gets an error page, every other client a problem."""
     path = request.url.path
     accept = request.headers.get("accept", "")
-    return (path == "/" or path.startswith("/ui/")) or (accept.startswith("text/html") and request.method == "GET")
+    return getattr(request.app.state, "pages", None) is not None and (
+        path == "/" or path.startswith("/ui/") or (accept.startswith("text/html") and request.method == "GET"))
 
 
 def _answer(request: Request, status: int, title: str, detail: str, *, slug: str, extra: dict | None = None,
             headers: dict | None = None) -> Response:
     if wants_page(request):
-        from ..web import i18n, render
-
-        return render(request, "error.html", status_code=status, title=title, detail=detail,
-                      lang=i18n.page_language(request, request.query_params.get("lang")))
+        return html.page(request, "error.html", status_code=status, title=title, detail=detail)
     return problem(status, title, detail, slug=slug, instance=request.url.path, extra=extra, headers=headers)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(KmgraphError)
     async def _kmgraph_error(request: Request, exc: KmgraphError) -> Response:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        challenge = getattr(exc, "challenge", None)
+        headers = {"WWW-Authenticate": challenge} if challenge else None
         return _answer(request, exc.status, exc.title, exc.message, slug=exc.type_slug, extra=exc.detail,
                        headers=headers)
 

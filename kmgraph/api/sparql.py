@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using
 from ..sparql.service import run_query_async, run_update
-from ..web import i18n, render
+from . import html
 from .auth import authorise, principal
 from .bodies import decode_utf8, media_type, read_body
 from .openapi import DocumentedRoute
@@ -109,18 +110,42 @@ async def _query(request: Request) -> Response:
     accept = request.headers.get("accept")
     if req.text is None:
         return _no_query(request, accept)
+    explicit = (req.params.get("format") or [None])[0]
+    browser = explicit is None and html.wants_page(request)
     out = await run_query_async(
-        request.app.state.store, request.app.state.settings, req.text, accept=accept,
-        explicit_format=(req.params.get("format") or [None])[0],
+        request.app.state.store, request.app.state.settings, req.text, accept=BROWSER_ACCEPT if browser else accept,
+        explicit_format=explicit,
         default_graph=req.graphs("default-graph-uri"), named_graphs=req.graphs("named-graph-uri"),
         capped=principal(request) is None, base_iri=_endpoint(request))
-    return output_response(out)
+    return _results_page(request, req.text, out) if browser else output_response(out)
+
+
+# A browser asking for HTML (the editor's form without JavaScript) gets a page: the query runs for
+# JSON results or Turtle, which the page shows as a table or as text.
+BROWSER_ACCEPT = "application/sparql-results+json, text/turtle"
+
+
+def _results_page(request: Request, query: str, out: QueryOutput) -> Response:
+    context: dict = {"query": query, "truncated": out.truncated}
+    if out.media_type == "application/sparql-results+json":
+        data = json.loads(out.body)
+        if "boolean" in data:
+            context["boolean"] = data["boolean"]
+        else:
+            names = data["head"]["vars"]
+            context["names"] = names
+            context["rows"] = [[row.get(name) for name in names] for row in data["results"]["bindings"]]
+    else:
+        context["graph"] = out.body.decode("utf-8")
+    page = html.page(request, "sparql-results.html", **context)
+    page.headers["Vary"] = "Accept"
+    return page
 
 
 def _no_query(request: Request, accept: str | None) -> Response:
     best = parse_accept(accept)[0][0] if accept else ""
     if best in ("text/html", "application/xhtml+xml"):
-        return render(request, "sparql.html", lang=i18n.page_language(request, request.query_params.get("lang")))
+        return html.page(request, "sparql.html")
     try:
         fmt = negotiate(accept, GRAPH_FORMATS) if accept and best != "*/*" else None
     except NotAcceptableError:

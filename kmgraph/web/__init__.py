@@ -6,17 +6,19 @@ import re
 from pathlib import Path
 
 import jinja2
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from ..api.language import LANG
 from . import i18n
+
+__all__ = ["LANG", "STATIC_DIR", "TEMPLATES_DIR", "highlight", "render", "templates"]
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 TEMPLATES_DIR = WEB_DIR / "templates"
-LANG = Depends(i18n.page_language)  # every page's language: ?lang=, else Accept-Language, else English
 
 
 def highlight(text: str, phrases: list[str]) -> Markup:
@@ -45,5 +47,7 @@ def templates() -> Jinja2Templates:
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
-    """A page of the web interface (the language switcher keeps the other query parameters)."""
+    """A page of the web interface (the language switcher keeps the other query parameters); the page's
+    language is ``lang`` when given, else the request's."""
+    context.setdefault("lang", i18n.page_language(request, request.query_params.get("lang")))
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -63,8 +63,13 @@ async def validate_page(request: Request, lang: str = LANG) -> Response:
     document = _km_document(data) if syntax in ("jsonld", "km-document") else None
     if document is not None:
         return await _document_page(request, lang, data, document, message_lang, str(form.get("download", "")))
-    triples = parse_body(data, SYNTAXES.get(syntax, "text/turtle"))
-    report = await run_in_threadpool(state.validator.validate, triples, message_lang)
+    try:
+        triples = parse_body(data, SYNTAXES.get(syntax, "text/turtle"))
+        report = await run_in_threadpool(state.validator.validate, triples, message_lang)
+    except InputError as exc:  # the page comes back with the pasted record and the reason beside it
+        return render(request, "validate.html", status_code=exc.status, lang=lang,
+                      text=data.decode("utf-8", "replace"), syntax=syntax, message_lang=message_lang, report=None,
+                      error=exc.message)
     download = str(form.get("download", ""))
     if download in ("json", "turtle"):
         media, renderer = RENDERERS[download]

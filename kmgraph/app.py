@@ -1,4 +1,8 @@
-"""Builds the FastAPI application from settings and a store; routers live in their own modules."""
+"""The application: the API's routers and the web interface over one set of services.
+
+The composition root, above both layers: the API never imports the web interface; this module
+hands the web's page renderer to the API (for concept pages, SPARQL results and error pages).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from .. import __version__
-from ..access import AuditLog, TokenRegistry
-from ..config import AUDIT_SUFFIX, Settings
-from ..queries import QueryCatalog
-from ..services import Services, beside_store, build_services, initialise
-from ..store import Store, open_store
-from ..web import STATIC_DIR, forms, pages, templates
-from . import (
+from . import __version__
+from .access import AuditLog, TokenRegistry
+from .api import (
     audit,
     cbd,
     concepts,
@@ -32,8 +31,13 @@ from . import (
     validation,
     vocabularies,
 )
-from .cors import CORS_PREFIXES, PathCORSMiddleware
-from .guards import AuditMiddleware, ExpensiveSlots, RateLimitMiddleware
+from .api.cors import CORS_PREFIXES, PathCORSMiddleware
+from .api.guards import AuditMiddleware, ExpensiveSlots, RateLimitMiddleware
+from .config import AUDIT_SUFFIX, Settings
+from .queries import QueryCatalog
+from .services import Services, beside_store, build_services, initialise
+from .store import Store, open_store
+from .web import STATIC_DIR, forms, pages, render, templates
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
 the Kunming-Montreal Global Biodiversity Framework, the knowledge management strategy and the
@@ -74,6 +78,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.state.settings = settings
     app.state.queries = QueryCatalog()
     app.state.templates = templates()
+    app.state.pages = render  # the API's HTML answers (see api/html.py)
     app.state.tokens = TokenRegistry(settings.tokens_path, settings.tokens, settings.admin_token)
     app.state.audit = AuditLog(settings.audit_path if store is None or store.remote
                                else beside_store(store, AUDIT_SUFFIX))
