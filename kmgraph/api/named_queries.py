@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..errors import InputError
-from ..sparql.service import run_query_async
+from ..querying import run_query_async
 from .auth import principal
 from .sparql import _endpoint, output_response
 

@@ -1,4 +1,4 @@
-"""SPARQL 1.1 Protocol: ``/sparql`` (query) and ``/update``, over ``kmgraph.sparql.service``."""
+"""SPARQL 1.1 Protocol: ``/sparql`` (query) and ``/update``, over ``kmgraph.querying``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ..formats import GRAPH_FORMATS, RESULT_FORMATS, documented, negotiate, pars
 from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using
-from ..sparql.service import run_query_async, run_update
+from ..querying import run_query_async, run_update
 from . import html
 from .auth import authorise, principal
 from .bodies import decode_utf8, media_type, read_body

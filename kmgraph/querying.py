@@ -1,6 +1,7 @@
-"""The SPARQL service: safety checks, format choice and limits around the store, for every face.
+"""Running users' SPARQL: safety checks, format choice and limits around the store, for every face.
 
-The HTTP endpoint, the named queries and the CLI all call ``run_query`` / ``run_update``.
+The HTTP endpoint, the named queries and the CLI all call ``run_query`` / ``run_update``. It sits
+above the store, which runs the jobs with the engine pieces of ``kmgraph.sparql``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from contextlib import contextmanager
 
 import pyoxigraph as ox
 
-from ..config import Settings
-from ..errors import (
+from .config import Settings
+from .errors import (
     BusyError,
     InputError,
     QueryRefusedError,
@@ -19,11 +20,11 @@ from ..errors import (
     SparqlSyntaxError,
     TooLargeError,
 )
-from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
-from ..store import Store
-from .execution import QueryEvaluationError, QueryJob, QueryOutput
-from .lexer import code_tokens, has_word, query_form, service_endpoints, without_fetches
-from .workers import QueryTimeoutError, WorkersBusyError
+from .formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
+from .store import Store
+from .sparql.execution import QueryEvaluationError, QueryJob, QueryOutput
+from .sparql.lexer import code_tokens, has_word, query_form, service_endpoints, without_fetches
+from .sparql.workers import QueryTimeoutError, WorkersBusyError
 
 
 def check_text(text: str, settings: Settings, *, what: str = "query", base_iri: str | None = None) -> list:

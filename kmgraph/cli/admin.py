@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .access import ROLES, AuditLog, TokenRegistry
-from .cli import main, out_console, reports_errors, store_option
-from .config import Settings
+from ..access import ROLES, AuditLog, TokenRegistry
+from ..config import Settings
+from .group import main
+from .options import out_console, reports_errors, store_option
 
 tokens_file_option = click.option(
     "--tokens-file", type=click.Path(path_type=Path), default=None,
@@ -100,9 +101,9 @@ def check_store_command(as_json: bool, store: Path | None) -> None:
 
     Exit 0 when the store is whole, 1 when an invariant is broken, 2 when it cannot be opened.
     """
-    from .integrity import check_store
-    from .services import build_services
-    from .store import open_store
+    from ..integrity import check_store
+    from ..services import build_services
+    from ..store import open_store
 
     with open_store(Settings.load(store=store), query_workers=0) as backend:
         health = check_store(build_services(backend))
@@ -130,9 +131,9 @@ def backup_command(directory: Path, url: str | None, store: Path | None) -> None
     Works while `kmgraph serve` runs: the service makes the copy (admin token from
     $KMGRAPH_ADMIN_TOKEN), as a consistent snapshot of one committed state.
     """
-    from .backup import backup
-    from .errors import StoreLockedError
-    from .store import EmbeddedStore
+    from ..backup import backup
+    from ..errors import StoreLockedError
+    from ..store import EmbeddedStore
 
     settings = Settings.load(store=store)
     if url is None:
@@ -151,7 +152,7 @@ def backup_command(directory: Path, url: str | None, store: Path | None) -> None
 def _remote_backup(url: str, settings: Settings, directory: Path) -> dict:
     import httpx
 
-    from .errors import ConfigError
+    from ..errors import ConfigError
 
     if not settings.admin_token:
         raise ConfigError("the store is held by a running service: set KMGRAPH_ADMIN_TOKEN so it can be asked "
@@ -175,8 +176,8 @@ def restore_command(directory: Path, force: bool, store: Path | None) -> None:
     """Put a backup in place of the store (stop the service first); its fingerprint is verified."""
     import getpass
 
-    from .access import Actor, audited
-    from .backup import restore
+    from ..access import Actor, audited
+    from ..backup import restore
 
     settings = Settings.load(store=store)
     actor = Actor.of_role(getpass.getuser(), "admin", "kmgraph CLI")

@@ -19,22 +19,22 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .access import Actor, AuditLog, audited
-from .cli import (
-    _vocabulary_store,
+from ..access import Actor, AuditLog, audited
+from ..config import Settings
+from ..curation import Curator, source_for_path
+from ..curation.gate import RENDERERS, Finding, GateReport
+from ..curation.mappings import export_mappings, import_mappings
+from ..formats import GRAPH_FORMATS
+from ..services import build_services
+from ..store import open_store
+from .group import main
+from .options import (
     err_console,
-    main,
     out_console,
     reports_errors,
     store_option,
+    vocabulary_store,
 )
-from .config import Settings
-from .curation import Curator, source_for_path
-from .curation.gate import RENDERERS, Finding, GateReport
-from .curation.mappings import export_mappings, import_mappings
-from .formats import GRAPH_FORMATS
-from .services import build_services
-from .store import open_store
 
 
 def _actor() -> Actor:
@@ -122,7 +122,7 @@ def check(files: tuple[Path, ...], vocab: str | None, base: str | None, reason: 
     Exit 0 clean (warnings allowed), 1 errors found, 2 unreadable input.
     """
     sources = [source_for_path(p) for p in files]
-    with _vocabulary_store(Settings.load(store=store)) as backend:
+    with vocabulary_store(Settings.load(store=store)) as backend:
         curator = Curator(backend, None)
         bar, advance = _progress(list(files))
         with bar:
@@ -140,7 +140,7 @@ def _reasoner_findings(backend, files: tuple[Path, ...]) -> list[Finding]:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from .reasoning import reason
+    from ..reasoning import reason
 
     graph = Graph()
     for g in backend.graphs():

@@ -1,0 +1,67 @@
+"""Options and helpers every subcommand module shares: consoles, --store, error reporting, stores.
+
+Exit codes: 0 success, 1 findings, 2 unusable input or usage error (click's own usage errors
+already exit 2). A ``KmgraphError`` is printed as one line naming what went wrong, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ..config import Settings
+from ..errors import KmgraphError
+from ..store import open_store
+from ..vocab import bundled
+
+err_console = Console(stderr=True)
+out_console = Console()
+
+store_option = click.option(
+    "--store", "store", type=click.Path(path_type=Path), default=None,
+    help="Store directory (default ./data/store, or $KMGRAPH_STORE).",
+)
+
+
+def reports_errors(func: Callable) -> Callable:
+    """Turn a ``KmgraphError`` into one line on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        try:
+            return func(*args, **kwargs)
+        except KmgraphError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+
+def vocabulary_store(settings: Settings):
+    """The configured store when it exists and is free; else the bundled vocabularies in memory."""
+    from ..errors import StoreLockedError
+    from ..store import EmbeddedStore
+
+    if settings.sparql_endpoint or (settings.store / "CURRENT").exists():
+        try:
+            backend = open_store(settings, query_workers=0)
+            if not backend.is_empty():
+                return backend
+            backend.close()
+        except StoreLockedError:
+            click.echo(f"note: store {settings.store} is in use; using the bundled vocabularies", err=True)
+    memory = EmbeddedStore(None)
+    bundled.load_bundled(memory)
+    return memory
+
+
+
+remote_option = click.option(
+    "--sparql-endpoint", "sparql_endpoint", default=None,
+    help="Work on a remote SPARQL 1.1 server instead of the embedded store ($KMGRAPH_SPARQL_ENDPOINT).")
