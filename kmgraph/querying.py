@@ -21,10 +21,16 @@ from .errors import (
     TooLargeError,
 )
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
-from .store import Store
 from .sparql.execution import QueryEvaluationError, QueryJob, QueryOutput
-from .sparql.lexer import code_tokens, has_word, query_form, service_endpoints, without_fetches
+from .sparql.lexer import (
+    code_tokens,
+    has_word,
+    query_form,
+    service_endpoints,
+    without_fetches,
+)
 from .sparql.workers import QueryTimeoutError, WorkersBusyError
+from .store import Store
 
 
 def check_text(text: str, settings: Settings, *, what: str = "query", base_iri: str | None = None) -> list:

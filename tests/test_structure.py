@@ -78,7 +78,7 @@ def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def _package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     """The same imports between kmgraph's first-level packages and modules."""
-    top = lambda m: ".".join(m.split(".")[:2])  # noqa: E731
+    top = lambda m: ".".join(m.split(".")[:2])
     out: dict[str, set[str]] = {}
     for module, targets in graph.items():
         out.setdefault(top(module), set()).update(top(t) for t in targets if top(t) != top(module) and top(t) != "kmgraph")
