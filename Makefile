@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= data/store
 
-.PHONY: install run test test-services vocabularies km-documents catalogue messages bench bench-quick clean
+.PHONY: install run test test-services vocabularies km-documents catalogue messages settings-table bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ bench-quick: install
 
 clean:
 	rm -rf $(VENV) data build dist *.egg-info .pytest_cache
+
+# Rewrite the README's table of settings from kmgraph/config.py (a test checks they agree).
+settings-table: install
+	$(PY) scripts/settings_table.py

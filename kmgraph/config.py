@@ -1,52 +1,83 @@
-"""Every setting in one place: defaults, overridden by environment variables, overridden by flags.
+"""Every setting in one place, typed and bounded (pydantic-settings).
 
-The CLI builds a ``Settings`` from its flags with ``Settings.load(**flags)``; the HTTP app receives
-the same object. Nothing else reads the environment.
+Defaults, overridden by a ``.env`` file (``KMGRAPH_ENV_FILE`` names another), overridden by
+``KMGRAPH_*`` environment variables, overridden by command-line flags: the CLI builds a ``Settings``
+from its flags with ``Settings.load(**flags)`` and the HTTP app receives the same object. Nothing
+else reads the environment. The README's table of settings is generated from these fields
+(``make settings-table``; a test checks it).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError
 
 ENV_PREFIX = "KMGRAPH_"
 AUDIT_SUFFIX = ".audit.sqlite"
+MB = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Settings:
-    store: Path = Path("data/store")
-    host: str = "127.0.0.1"
-    port: int = 8000
-    admin_token: str | None = field(default=None, repr=False)  # plain token with every right
-    tokens: str = field(default="", repr=False)  # "name:role:sha256hex" entries (see kmgraph token)
-    tokens_file: Path | None = None  # hashed tokens with roles; default beside the store
-    log_level: str = "info"
+def _setting(default: object = None, *, doc: str, flag: str = "", secret: bool = False, shown: str | None = None,
+             **bounds: object) -> object:
+    """A field with what the README's table says of it: ``doc``, the CLI ``flag``, the default ``shown``;
+    a ``secret`` never appears in a repr."""
+    return Field(default, description=doc, json_schema_extra={"flag": flag, "shown": shown}, repr=not secret,
+                 **bounds)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore", frozen=True,
+                                      validate_default=True)
+
+    store: Path = _setting(Path("data/store"), doc="store directory", flag="--store")
+    host: str = _setting("127.0.0.1", doc="listen address", flag="--host")
+    port: int = _setting(8000, doc="listen port", flag="--port", ge=1, le=65535)
+    admin_token: str | None = _setting(doc="admin bearer token (every right)", secret=True, shown="unset")
+    make_admin_token: bool = _setting(True, doc="on the first start without any admin token, make one and show it once")
+    token: str | None = _setting(doc="bearer token the CLI sends to a running service (else the admin token)",
+                                 flag="--token", secret=True, shown="unset")
+    tokens: str = _setting("", doc="tokens by digest (`name:role:sha256hex ...`)", secret=True, shown="none")
+    tokens_file: Path | None = _setting(doc="tokens file (`kmgraph token create`)", flag="--tokens-file",
+                                        shown="`<store>.tokens.json`")
+    log_level: str = _setting("info", doc="log level of the HTTP server", pattern=r"^(critical|error|warning|info|debug|trace)$")
     # SPARQL safety
-    query_timeout: float = 30.0  # seconds; the worker running an overdue query is killed
-    query_workers: int = max(2, 2 * (os.cpu_count() or 1))  # processes running user SPARQL: the cap on concurrent queries
-    query_fast_lane: float = 0.1  # seconds: a query that finished within this on the current data runs again in-process (0: never)
-    query_wait: float = 10.0  # seconds a request waits for a free query worker before 429
-    row_cap: int = 10_000  # rows of an anonymous SELECT
-    max_query_bytes: int = 100_000  # size of a query or update text
-    max_url_bytes: int = 8_192  # longer GET URLs get 414 (use POST)
-    service_allowlist: str = ""  # space-separated SERVICE endpoints that queries may call
-    max_validate_bytes: int = 10 * 1024 * 1024  # body of POST /validate
-    max_tag_chars: int = 100_000  # text of a tagging request
-    max_body_bytes: int = 200 * 1024 * 1024  # vocabulary uploads and Graph Store writes
+    query_timeout: float = _setting(30.0, doc="query time limit (s); the worker running an overdue query is killed",
+                                    gt=0, le=86_400)
+    query_workers: int = _setting(max(2, 2 * (os.cpu_count() or 1)), doc="query worker processes (cap on concurrent queries)",
+                                  shown="2 x CPUs", ge=0, le=512)
+    query_fast_lane: float = _setting(0.1, doc="repeat in-process a query that finished within (s; 0: never)", ge=0, le=10)
+    query_wait: float = _setting(10.0, doc="seconds a request waits for a free query worker before 429", ge=0, le=600)
+    row_cap: int = _setting(10_000, doc="rows of an anonymous SELECT", ge=1)
+    max_query_bytes: int = _setting(100_000, doc="query or update text size (bytes)", ge=100)
+    max_url_bytes: int = _setting(8_192, doc="GET URL length (bytes); longer gets 414 (use POST)", ge=256)
+    service_allowlist: str = _setting("", doc="SERVICE endpoints queries may call (space-separated)", shown="none")
+    max_validate_bytes: int = _setting(10 * MB, doc="body of `POST /validate` (bytes)", shown="10 MB", ge=1024)
+    max_tag_chars: int = _setting(100_000, doc="text of a tagging request (characters)", ge=100)
+    max_body_bytes: int = _setting(200 * MB, doc="body of vocabulary uploads and Graph Store writes (bytes)",
+                                   shown="200 MB", ge=1024)
     # Load protection
-    rate_limit: str = "50/second;1500/minute"  # per client address, for requests without a token; "off"
-    rate_limit_token: str = "200/second"  # per token; "off" switches it off
-    max_expensive: int = 4  # concurrent expensive requests (validation batches, loads, updates)
+    rate_limit: str = _setting("50/second;1500/minute", doc="rate limit per client address without a token (`off`)")
+    rate_limit_token: str = _setting("200/second", doc="rate limit per token (`off`)")
+    rate_limit_storage: str = _setting("memory://", doc="where rate-limit counters live, shared by every worker "
+                                       "(`redis://host:6379`, `memcached://host:11211`; see the limits package)")
+    max_expensive: int = _setting(4, doc="concurrent expensive requests (validation batches, loads, updates)", ge=1, le=256)
     # Remote backend (an existing SPARQL 1.1 server instead of the embedded store)
-    sparql_endpoint: str | None = None
-    sparql_update_endpoint: str | None = None
-    graph_store_endpoint: str | None = None
-    sparql_user: str | None = None
-    sparql_password: str | None = field(default=None, repr=False)
+    sparql_endpoint: str | None = _setting(doc="remote SPARQL server (query endpoint)", flag="--sparql-endpoint",
+                                           shown="unset: embedded store")
+    sparql_update_endpoint: str | None = _setting(doc="its update endpoint", shown="the query endpoint")
+    graph_store_endpoint: str | None = _setting(doc="its Graph Store Protocol endpoint", shown="`.../sparql-graph-crud` beside it")
+    sparql_user: str | None = _setting(doc="user for the remote server (HTTP digest)", shown="unset")
+    sparql_password: str | None = _setting(doc="its password", secret=True, shown="unset")
+
+    @field_validator("store", "tokens_file", mode="after")
+    @classmethod
+    def _home(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
 
     def beside_store(self, suffix: str) -> Path:
         """A file or folder next to the configured store path (tokens, audit log, versions)."""
@@ -64,29 +95,33 @@ class Settings:
     def allowed_services(self) -> frozenset[str]:
         return frozenset(self.service_allowlist.split())
 
+    @property
+    def client_token(self) -> str | None:
+        """What the CLI sends to a running service: ``token``, else the admin token."""
+        return self.token or self.admin_token
+
     @classmethod
-    def load(cls, **overrides: object) -> "Settings":
-        """Defaults < ``KMGRAPH_*`` environment < explicit overrides (``None`` means not given)."""
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = os.environ.get(ENV_PREFIX + f.name.upper())
-            if raw is not None and raw != "":
-                values[f.name] = _coerce(f.name, f.type, raw)
-        for name, value in overrides.items():
-            if value is not None:
-                values[name] = _coerce(name, next(f.type for f in fields(cls) if f.name == name), value)
-        return replace(cls(), **values)
+    def load(cls, **overrides: object) -> Settings:
+        """Defaults < ``.env`` < ``KMGRAPH_*`` environment < explicit overrides (``None`` means not given)."""
+        given = {name: value for name, value in overrides.items() if value is not None}
+        try:
+            return cls(_env_file=os.environ.get(ENV_PREFIX + "ENV_FILE", ".env"), **given)
+        except ValidationError as exc:
+            problems = "; ".join(f"{ENV_PREFIX}{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                                 f" (got {e.get('input')!r})" for e in exc.errors())
+            raise ConfigError(f"invalid setting: {problems}") from exc
 
 
-def _coerce(name: str, type_name: object, value: object) -> object:
-    type_name = str(type_name)
-    try:
-        if "Path" in type_name:
-            return Path(str(value)).expanduser()
-        if type_name == "int":
-            return int(value)  # type: ignore[arg-type]
-        if type_name == "float":
-            return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {name}: {value!r} is not a valid {type_name}") from exc
-    return value
+def markdown_table() -> str:
+    """The README's table of settings, from the fields themselves."""
+    rows = ["| setting | flag | environment | default |", "|---|---|---|---|"]
+    for name, info in Settings.model_fields.items():
+        extra = info.json_schema_extra or {}
+        shown = extra.get("shown")
+        if shown is None:
+            default = info.get_default(call_default_factory=True)
+            shown = ("unset" if default is None else "none" if default == "" else
+                     f"`{str(default).lower()}`" if isinstance(default, bool) else f"`{default}`")
+        flag = f"`{extra['flag']}`" if extra.get("flag") else ""
+        rows.append(f"| {info.description} | {flag} | `{ENV_PREFIX}{name.upper()}` | {shown} |")
+    return "\n".join(rows) + "\n"

@@ -136,7 +136,7 @@ def test_rate_limits_per_address_and_token(tmp_path):
 def test_expensive_requests_are_capped(tmp_path):
     store = EmbeddedStore(None)
     load_bundled(store)
-    settings = dataclasses.replace(Settings.load(store=tmp_path / "s"), max_expensive=1, query_wait=0.2)
+    settings = Settings.load(store=tmp_path / "s", max_expensive=1, query_wait=0.2)
     app = create_app(settings, store)
     with TestClient(app) as client:
         client.portal.call(app.state.expensive.__aenter__)  # another request holds the only slot

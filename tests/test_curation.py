@@ -335,7 +335,7 @@ def test_sssom_import_export_round_trip(curator, tmp_path):
 def test_http_vocabulary_workflow(tmp_path):
     store = EmbeddedStore(None, query_workers=0)
     services = build_services(store)
-    settings = dataclasses.replace(Settings.load(store=tmp_path / "s"), admin_token="curator-secret")
+    settings = Settings.load(store=tmp_path / "s", admin_token="curator-secret")
     client = TestClient(create_app(settings, store, services))
     auth = {"authorization": "Bearer curator-secret", "content-type": "text/turtle"}
     assert client.put("/vocabularies/ex", content=GOOD, headers={"content-type": "text/turtle"}).status_code == 401
@@ -459,7 +459,7 @@ def test_trig_graphs_are_merged_into_the_vocabulary(curator):
 def test_a_vocabulary_loaded_over_http_is_listed(tmp_path):
     """PUT /vocabularies/ID: the new vocabulary is in GET /vocabularies and on the home page."""
     store = EmbeddedStore(None, query_workers=0)
-    settings = dataclasses.replace(Settings.load(store=tmp_path / "s"), admin_token="curator-secret")
+    settings = Settings.load(store=tmp_path / "s", admin_token="curator-secret")
     client = TestClient(create_app(settings, store, build_services(store)))
     auth = {"authorization": "Bearer curator-secret", "content-type": "text/turtle"}
     assert client.put("/vocabularies/wetland-terms", content=GOOD, headers=auth).status_code == 201
@@ -476,7 +476,7 @@ def test_a_vocabulary_loaded_over_http_is_listed(tmp_path):
 def test_rollback_goes_through_the_gate(tmp_path):
     """Rolling back to a version without a concept is a 422 with the findings, unless force=true (recorded)."""
     store = EmbeddedStore(None, query_workers=0)
-    settings = dataclasses.replace(Settings.load(store=tmp_path / "s"), admin_token="curator-secret")
+    settings = Settings.load(store=tmp_path / "s", admin_token="curator-secret")
     client = TestClient(create_app(settings, store, build_services(store)))
     auth = {"authorization": "Bearer curator-secret", "content-type": "text/turtle"}
     without_c = GOOD.split("ex:c a skos:Concept")[0]

@@ -64,6 +64,10 @@ def _announce_write_token(settings: Settings) -> None:
         click.echo(f"writes: send a bearer token of {registry.path} (kmgraph token list; kmgraph token create "
                    "makes one), or start with KMGRAPH_ADMIN_TOKEN set", err=True)
         return
+    if not settings.make_admin_token:
+        click.echo("writes are refused: no admin token is configured (set KMGRAPH_ADMIN_TOKEN, or make one with "
+                   "kmgraph token create --role admin)", err=True)
+        return
     secret = registry.create(FIRST_ADMIN, "admin")
     click.echo(f"no admin token was configured, so kmgraph made one; it is shown only this once (its digest is in "
                f"{registry.path}):\n\n    export KMGRAPH_TOKEN={secret}\n\n"
