@@ -32,7 +32,12 @@ from .api import (
     vocabularies,
 )
 from .api.cors import CORS_PREFIXES, PathCORSMiddleware
-from .api.guards import AuditMiddleware, ExpensiveSlots, RateLimitMiddleware
+from .api.guards import (
+    AuditMiddleware,
+    ExpensiveSlots,
+    RateLimitMiddleware,
+    rate_limiter,
+)
 from .config import AUDIT_SUFFIX, Settings
 from .queries import QueryCatalog
 from .services import Services, beside_store, build_services, initialise
@@ -73,6 +78,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
                 app.state.store.close()
                 app.state.audit.close()
 
+    limiter = rate_limiter(settings.rate_limit_storage)  # a storage that cannot be used stops here, not per request
     app = FastAPI(title="kmgraph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # docs.install serves /docs from the bundled Swagger UI
     app.state.settings = settings
@@ -92,7 +98,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.add_middleware(AuditMiddleware, log=app.state.audit)
     app.add_middleware(PathCORSMiddleware, prefixes=CORS_PREFIXES)
     app.add_middleware(RateLimitMiddleware, tokens=app.state.tokens, anonymous=settings.rate_limit,
-                       per_token=settings.rate_limit_token)
+                       per_token=settings.rate_limit_token, limiter=limiter)
     app.router.routes.extend(sparql.ROUTES)  # first: the hottest routes are matched without trying the others
     app.include_router(named_queries.router)
     app.include_router(system.router)

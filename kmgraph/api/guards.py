@@ -2,7 +2,8 @@
 
 - ``AuditMiddleware``: after every write that asked for a right (see ``auth.authorise``), one audit
   row with the caller, the request and the final status, so refused writes are logged too.
-- ``RateLimitMiddleware``: a moving-window limit per token, or per client address without one.
+- ``RateLimitMiddleware``: a moving-window limit per token, or per client address without one; the
+  counters live where ``rate_limit_storage`` says (in memory, or Redis/Memcached shared by workers).
 - ``expensive``: a cap on concurrent expensive requests, so cheap ones keep their share of workers.
 """
 
@@ -15,6 +16,8 @@ from collections.abc import AsyncIterator
 
 from fastapi import Request
 from limits import parse_many, storage, strategies
+from limits.errors import ConfigurationError
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..access import Actor, AuditLog, TokenRegistry
@@ -55,8 +58,24 @@ class AuditMiddleware:
                     target=scope.get("query_string", b"").decode("latin-1"), status=status)
 
 
+def rate_limiter(uri: str) -> strategies.RateLimiter:
+    """A moving-window limiter over the storage ``uri`` names (a fixed window where the storage has
+    no moving window, as Memcached); ConfigError when it cannot be used, before the service starts."""
+    try:
+        counters = storage.storage_from_string(uri)
+    except (ConfigurationError, ValueError, ImportError) as exc:
+        raise ConfigError(f"KMGRAPH_RATE_LIMIT_STORAGE {uri!r}: {exc} (Redis needs the redis package: "
+                          "pip install 'kmgraph[redis]')") from exc
+    if not counters.check():
+        raise ConfigError(f"KMGRAPH_RATE_LIMIT_STORAGE {uri!r} does not answer")
+    if isinstance(counters, storage.MovingWindowSupport):
+        return strategies.MovingWindowRateLimiter(counters)
+    return strategies.FixedWindowRateLimiter(counters)
+
+
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, tokens: TokenRegistry, anonymous: str, per_token: str) -> None:
+    def __init__(self, app: ASGIApp, tokens: TokenRegistry, anonymous: str, per_token: str,
+                 limiter: strategies.RateLimiter) -> None:
         self.app = app
         self.tokens = tokens
         try:
@@ -64,7 +83,9 @@ class RateLimitMiddleware:
             self.per_token = parse_many(per_token) if per_token not in ("", "off") else []
         except ValueError as exc:
             raise ConfigError(f"rate limit: {exc}") from exc
-        self.limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        self.limiter = limiter
+        # A shared storage is a network round trip: it waits in a thread, not in the event loop.
+        self.shared = not isinstance(limiter.storage, storage.MemoryStorage)
 
     def _key(self, scope: Scope) -> tuple[str, list]:
         """The limit's key; a valid token's actor is kept in the scope so the endpoint does not
@@ -85,7 +106,8 @@ class RateLimitMiddleware:
             return
         key, limits = self._key(scope)
         for limit in limits:
-            if not self.limiter.hit(limit, key):
+            allowed = await run_in_threadpool(self.limiter.hit, limit, key) if self.shared else self.limiter.hit(limit, key)
+            if not allowed:
                 retry = max(1, math.ceil(self.limiter.get_window_stats(limit, key).reset_time - time.time()))
                 response = problem(429, "Rate limit exceeded", f"more than {limit} from this client; slow down",
                                    slug="rate-limited", instance=scope["path"], headers={"Retry-After": str(retry)})
