@@ -100,18 +100,8 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.add_middleware(RateLimitMiddleware, tokens=app.state.tokens, anonymous=settings.rate_limit,
                        per_token=settings.rate_limit_token, limiter=limiter)
     app.router.routes.extend(sparql.ROUTES)  # first: the hottest routes are matched without trying the others
-    app.include_router(named_queries.router)
-    app.include_router(system.router)
-    app.include_router(graph_store.router)
-    app.include_router(validation.router)
-    app.include_router(concepts.router)
-    app.include_router(records.router)
-    app.include_router(tagging.router)
-    app.include_router(vocabularies.router)
-    app.include_router(audit.router)
-    app.include_router(kmgbf.router)
-    app.include_router(cbd.router)
-    app.include_router(pages.router)
-    app.include_router(forms.router)
+    for module in (named_queries, system, graph_store, validation, concepts, records, tagging, vocabularies, audit,
+                   kmgbf, cbd, pages, forms):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

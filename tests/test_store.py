@@ -98,7 +98,7 @@ def test_locked_store_is_reported(tmp_path):
     with EmbeddedStore(path):
         proc = subprocess.run([sys.executable, "-c",
                                f"from kmgraph.store import EmbeddedStore; EmbeddedStore(__import__('pathlib').Path({str(path)!r}))"],
-                              capture_output=True, text=True)
+                              check=False, capture_output=True, text=True)
         assert proc.returncode != 0
         assert "StoreLockedError" in proc.stderr
         with pytest.raises(StoreLockedError, match=str(path)):
