@@ -39,8 +39,6 @@ class Settings(BaseSettings):
     port: int = _setting(8000, doc="listen port", flag="--port", ge=1, le=65535)
     admin_token: str | None = _setting(doc="admin bearer token (every right)", secret=True, shown="unset")
     make_admin_token: bool = _setting(True, doc="on the first start without any admin token, make one and show it once")
-    token: str | None = _setting(doc="bearer token the CLI sends to a running service (else the admin token)",
-                                 flag="--token", secret=True, shown="unset")
     tokens: str = _setting("", doc="tokens by digest (`name:role:sha256hex ...`)", secret=True, shown="none")
     tokens_file: Path | None = _setting(doc="tokens file (`kmgraph token create`)", flag="--tokens-file",
                                         shown="`<store>.tokens.json`")
@@ -94,11 +92,6 @@ class Settings(BaseSettings):
     @property
     def allowed_services(self) -> frozenset[str]:
         return frozenset(self.service_allowlist.split())
-
-    @property
-    def client_token(self) -> str | None:
-        """What the CLI sends to a running service: ``token``, else the admin token."""
-        return self.token or self.admin_token
 
     @classmethod
     def load(cls, **overrides: object) -> Settings:

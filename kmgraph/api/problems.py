@@ -26,9 +26,8 @@ def problem(status: int, title: str, detail: str, *, slug: str, instance: str | 
 def wants_page(request: Request) -> bool:
     """A browser on a page of the web interface gets an error page, every other client a problem."""
     path = request.url.path
-    accept = request.headers.get("accept", "")
     return getattr(request.app.state, "pages", None) is not None and (
-        path == "/" or path.startswith("/ui/") or (accept.startswith("text/html") and request.method == "GET"))
+        path == "/" or path.startswith("/ui/") or (html.wants_page(request) and request.method == "GET"))
 
 
 def _answer(request: Request, status: int, title: str, detail: str, *, slug: str, extra: dict | None = None,

@@ -18,10 +18,10 @@ from ..errors import (
     UriTooLongError,
 )
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS, documented, negotiate, parse_accept
+from ..querying import run_query_async, run_update
 from ..sparql import description
 from ..sparql.execution import QueryOutput
 from ..sparql.lexer import DatasetConflictError, with_using
-from ..querying import run_query_async, run_update
 from . import html
 from .auth import authorise, principal
 from .bodies import decode_utf8, media_type, read_body
@@ -143,9 +143,9 @@ def _results_page(request: Request, query: str, out: QueryOutput) -> Response:
 
 
 def _no_query(request: Request, accept: str | None) -> Response:
-    best = parse_accept(accept)[0][0] if accept else ""
-    if best in ("text/html", "application/xhtml+xml"):
+    if html.wants_page(request):
         return html.page(request, "sparql.html")
+    best = parse_accept(accept)[0][0] if accept else ""
     try:
         fmt = negotiate(accept, GRAPH_FORMATS) if accept and best != "*/*" else None
     except NotAcceptableError:

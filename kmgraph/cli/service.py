@@ -44,7 +44,7 @@ def serve(store: Path | None, host: str | None, port: int | None) -> None:
         app = create_app(settings, backend, services)
         click.echo(f"kmgraph {__version__} serving store {settings.store} at http://{settings.host}:{settings.port}/ "
                    f"(API docs: http://{settings.host}:{settings.port}/docs)", err=True)
-        _announce_write_token(settings)
+        _announce_write_token(settings, app.state.tokens)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                     h11_max_incomplete_event_size=1024 * 1024)
     finally:
@@ -54,9 +54,8 @@ def serve(store: Path | None, host: str | None, port: int | None) -> None:
 FIRST_ADMIN = "local-admin"
 
 
-def _announce_write_token(settings: Settings) -> None:
+def _announce_write_token(settings: Settings, registry: TokenRegistry) -> None:
     """Say how to write to this service; on the first start without any admin, mint one and show it once."""
-    registry = TokenRegistry(settings.tokens_path, settings.tokens, settings.admin_token)
     if settings.admin_token:
         click.echo("writes: send the KMGRAPH_ADMIN_TOKEN this service was started with as a bearer token", err=True)
         return
@@ -71,7 +70,7 @@ def _announce_write_token(settings: Settings) -> None:
     secret = registry.create(FIRST_ADMIN, "admin")
     click.echo(f"no admin token was configured, so kmgraph made one; it is shown only this once (its digest is in "
                f"{registry.path}):\n\n    export KMGRAPH_TOKEN={secret}\n\n"
-               f"send it as 'Authorization: Bearer $KMGRAPH_TOKEN'; the kmgraph commands read KMGRAPH_TOKEN; "
+               f"send it as 'Authorization: Bearer $KMGRAPH_TOKEN'; "
                f"'kmgraph token revoke {FIRST_ADMIN}' removes it", err=True)
 
 

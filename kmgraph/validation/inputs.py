@@ -18,6 +18,7 @@ from ..errors import InputError
 from ..formats import input_rdf_format
 from ..rdfinput import check_rdf_input
 from ..resources import ONTOLOGY_DIR
+from .shacl import XSD, well_formed
 
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 CONTEXT_URL = "https://w3id.org/kmgraph/context.jsonld"
@@ -46,20 +47,19 @@ def _with_bundled_context(node: object) -> object:
     return node
 
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # The bundled context types dates as xsd:date; "2024" and "2024-05", which the date message offers,
-# are read as the xsd:gYear and xsd:gYearMonth they are.
-_SHORT_DATES = ((re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"), ox.NamedNode(XSD + "gYear")),
-                (re.compile(r"-?\d{4,}-\d{2}(Z|[+-]\d{2}:\d{2})?"), ox.NamedNode(XSD + "gYearMonth")))
+# are read as the xsd:gYear and xsd:gYearMonth they are (by the engine's own lexical forms).
 _DATE_TYPES = {XSD + "date", XSD + "dateTime"}
+_SHORT_DATES = (ox.NamedNode(XSD + "gYear"), ox.NamedNode(XSD + "gYearMonth"))
 
 
 def _short_date(triple: ox.Triple) -> ox.Triple:
     o = triple.object
-    if isinstance(o, ox.Literal) and o.datatype.value in _DATE_TYPES:
-        for pattern, datatype in _SHORT_DATES:
-            if pattern.fullmatch(o.value):
-                return ox.Triple(triple.subject, triple.predicate, ox.Literal(o.value, datatype=datatype))
+    if isinstance(o, ox.Literal) and o.datatype.value in _DATE_TYPES and not well_formed(o):
+        for datatype in _SHORT_DATES:
+            short = ox.Literal(o.value, datatype=datatype)
+            if well_formed(short):
+                return ox.Triple(triple.subject, triple.predicate, short)
     return triple
 
 

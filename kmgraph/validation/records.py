@@ -155,14 +155,15 @@ class RecordValidator:
                 data.add(s, RDF_TYPE, cls)
         view = UnionView(data, background)
         if self.shapes is not None:
-            results = self.shapes.validate(view)
             records = self.shapes.focus_nodes(self.shapes.shape(RECORD_SHAPE), view)
-            engine = "kmgraph"
+        else:
+            records = list(dict.fromkeys(data.subjects_of(ox.NamedNode("http://purl.org/dc/terms/type"))))
+        if not records:  # before any engine runs: pySHACL would take seconds to say nothing
+            raise no_record(len(triples))
+        if self.shapes is not None:
+            results, engine = self.shapes.validate(view), "kmgraph"
         else:
             results, engine = self._with_pyshacl(data, background), "pyshacl"
-            records = list(dict.fromkeys(data.subjects_of(ox.NamedNode("http://purl.org/dc/terms/type"))))
-        if not records:
-            raise no_record(len(triples))
         report = Report([], lang, engine)
         by_record: dict = {r: RecordReport(_term_text(r), self._title(data, r, lang)) for r in records}
         pairs = []
