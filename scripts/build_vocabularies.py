@@ -21,12 +21,12 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import kmgbf  # noqa: E402
-from paths import default_sources  # noqa: E402
-import seed_000  # noqa: E402
+import kmgbf
+import seed_000
+from paths import default_sources
 
-from kmgraph.namespaces import ID, KMO, PREFIXES, SCHEME, SDG, VOCABULARY, concept_iri  # noqa: E402
-from kmgraph.vocab.sssom import MappingSet, to_skos, write_sssom  # noqa: E402
+from kmgraph.namespaces import ID, KMO, PREFIXES, SCHEME, SDG, VOCABULARY, concept_iri
+from kmgraph.vocab.sssom import MappingSet, to_skos, write_sssom
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = Path(__file__).resolve().parent / "sources"
@@ -579,11 +579,6 @@ def build_local_contexts() -> Vocab:
 
 # --- Crosswalks ------------------------------------------------------------------------------------
 
-SSSOM_COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-                 "mapping_justification", "author_id", "mapping_date", "confidence", "mapping_provider",
-                 "source", "comment"]
-
-
 def build_crosswalk_table(data: Path, seed002: str, labels: dict[str, str]) -> MappingSet:
     sameas = json.loads((data / "cbd/gbf-sameas.json").read_text())
     provider = "https://github.com/scbd/drupal-module-scbd-field-js"
@@ -594,8 +589,9 @@ def build_crosswalk_table(data: Path, seed002: str, labels: dict[str, str]) -> M
                                    "CBD GBF Goal D page. Modelled as skos:relatedMatch, never exactMatch.",
         "license": "https://opensource.org/licenses/MIT",
         "mapping_set_version": VOCAB_VERSION,
-        "curie_map": {"kmid": str(ID), "sdg": str(SDG), "skos": str(SKOS), "semapv": "https://w3id.org/semapv/vocab/",
-                      "orcid": "https://orcid.org/"},
+        "curie_map": {"kmid": str(ID), "sdg": str(SDG), "dcterms": str(DCTERMS)},
+        # Every mapping names the text it comes from, as every concept does: an SSSOM extension slot.
+        "extension_definitions": [{"slot_name": "source", "property": "dcterms:source", "type_hint": "xsd:string"}],
     }
     mset = MappingSet(meta)
     sdg_kind = {"SDG-GOAL": "", "SDG-TARGET": ""}
@@ -604,12 +600,11 @@ def build_crosswalk_table(data: Path, seed002: str, labels: dict[str, str]) -> M
             other = pad(other)
             prefix = other.rsplit("-", 1)[0]
             object_id = f"sdg:{other.rsplit('-', 1)[1]}" if prefix in sdg_kind else f"kmid:{other}"
-            mset.rows.append({
+            mset.mappings.append({
                 "subject_id": f"kmid:{gbf}", "subject_label": labels.get(gbf, ""),
                 "predicate_id": "skos:relatedMatch", "object_id": object_id,
                 "object_label": labels.get(other, ""),
                 "mapping_justification": "semapv:ManualMappingCuration",
-                "author_id": "", "mapping_date": "", "confidence": "",
                 "mapping_provider": provider,
                 "source": f"CBD tagging widget crosswalk: {sameas['_source']}",
                 "comment": f"{gbf} is related to {other} in the CBD's gbf-sameas crosswalk",
@@ -617,7 +612,7 @@ def build_crosswalk_table(data: Path, seed002: str, labels: dict[str, str]) -> M
     goal_d = [("AICHI-GOAL-E", "kmid:AICHI-GOAL-E")] + [
         (f"CITES-SV-OBJ-{code}", f"kmid:CITES-SV-OBJ-{code}") for code, *_ in parse_cites(seed002)]
     for notation, object_id in goal_d:
-        mset.rows.append({
+        mset.mappings.append({
             "subject_id": "kmid:GBF-GOAL-D", "subject_label": labels.get("GBF-GOAL-D", ""),
             "predicate_id": "skos:relatedMatch", "object_id": object_id, "object_label": labels.get(notation, ""),
             "mapping_justification": "semapv:ManualMappingCuration",
@@ -665,8 +660,8 @@ def main(argv: list[str] | None = None) -> int:
     table = build_crosswalk_table(data, seed002, notation_labels(vocabs))
     (args.out / "mappings").mkdir(exist_ok=True)
     table_path = args.out / "mappings" / "gbf-crosswalks.sssom.tsv"
-    write_sssom(table, table_path, SSSOM_COLUMNS)
-    print(f"wrote {table_path.relative_to(args.out.parent)} ({len(table.rows)} mappings)")
+    write_sssom(table, table_path)
+    print(f"wrote {table_path.relative_to(args.out.parent)} ({len(table.mappings)} mappings)")
     crosswalks = Vocab("crosswalks", "GBF crosswalks (Aichi, SDG, CITES)",
                        "Crosswalks from GBF goals and targets to Aichi targets, SDG goals and targets and CITES "
                        "Strategic Vision objectives, generated from ontology/mappings/gbf-crosswalks.sssom.tsv.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import signal
 import subprocess
@@ -322,14 +321,39 @@ def test_malformed_file_exits_2_with_position_and_no_version(tmp_path):
     assert listing.exit_code == 2 and "no vocabulary" in listing.output
 
 
+def _by_triple(mapping_set):
+    return {(m["subject_id"], m["predicate_id"], m["object_id"]): m for m in mapping_set.mappings}
+
+
 def test_sssom_import_export_round_trip(curator, tmp_path):
     source = REPO / "ontology/mappings/gbf-crosswalks.sssom.tsv"
-    result = import_mappings(curator, source, CURATOR, "xw")
-    assert result.status == "current"
+    imported = import_mappings(curator, source, CURATOR, "xw")
+    assert imported.result.status == "current" and imported.ignored == []
     out = tmp_path / "out.sssom.tsv"
     assert export_mappings(curator, "xw", out) == 121
-    key = lambda r: (r["subject_id"], r["predicate_id"], r["object_id"], r["mapping_justification"], r.get("source", ""))
-    assert {key(r) for r in read_sssom(out).rows} == {key(r) for r in read_sssom(source).rows}
+    again, original = read_sssom(out), read_sssom(source)
+    assert _by_triple(again) == _by_triple(original)
+    assert again.metadata == original.metadata
+
+
+def test_sssom_negated_and_set_level_slots_survive_the_store(curator, tmp_path):
+    source = REPO / "tests/data/sssom-features.sssom.tsv"
+    imported = import_mappings(curator, source, CURATOR, "rich")
+    assert imported.result.status == "current" and len(imported.ignored) == 2
+    asserted = "ASK { GRAPH ?g { ?s ?p ?o } }"
+    kmid = "https://w3id.org/kmgraph/id/"
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert bool(curator.store.query(asserted, bindings={
+        "p": ox.NamedNode(skos + "relatedMatch"), "o": ox.NamedNode(kmid + "AICHI-TARGET-05")}))
+    assert not bool(curator.store.query(asserted, bindings={  # the negated one
+        "p": ox.NamedNode(skos + "exactMatch"), "o": ox.NamedNode(kmid + "AICHI-TARGET-11")}))
+    out = tmp_path / "out.sssom.tsv"
+    assert export_mappings(curator, "rich", out) == 2
+    header = out.read_text(encoding="utf-8")
+    assert "#mapping_provider: https://example.org/provider" in header  # condensed back to the set
+    again = _by_triple(read_sssom(out))
+    assert again == _by_triple(read_sssom(source))
+    assert again["kmid:GBF-TARGET-01", "skos:exactMatch", "kmid:AICHI-TARGET-11"]["predicate_modifier"] == "Not"
 
 
 def test_http_vocabulary_workflow(tmp_path):

@@ -263,8 +263,11 @@ def mappings_import(file: Path, vocab: str | None, force: bool, store: Path | No
     """Import an SSSOM/TSV mapping set (justification, author, confidence kept on each mapping)."""
     settings = Settings.load(store=store)
     with open_store(settings, query_workers=0) as backend, _audited(settings, "cli mappings import", str(file)) as outcome:
-        result = import_mappings(_curator(backend), file, _actor(), vocab, force=force)
+        imported = import_mappings(_curator(backend), file, _actor(), vocab, force=force)
+        result = imported.result
         outcome.status = 200 if result.accepted else 422
+    for what in imported.ignored:
+        err_console.print(f"[yellow]warning:[/] {file.name}: ignored the {what}")
     click.echo(RENDERERS["text"](result.report), nl=False)
     _print_summary(result)
     sys.exit(0 if result.accepted else 1)
