@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     port: int = _setting(8000, doc="listen port", flag="--port", ge=1, le=65535)
     admin_token: str | None = _setting(doc="admin bearer token (every right)", secret=True, shown="unset")
     make_admin_token: bool = _setting(True, doc="on the first start without any admin token, make one and show it once")
+    token: str | None = _setting(doc="bearer token the CLI sends when a running service holds the store and the "
+                                     "write goes through it (a curator's or admin's; else KMGRAPH_ADMIN_TOKEN)",
+                                 secret=True, shown="unset")
     tokens: str = _setting("", doc="tokens by digest (`name:role:sha256hex ...`)", secret=True, shown="none")
     tokens_file: Path | None = _setting(doc="tokens file (`kmgraph token create`)", flag="--tokens-file",
                                         shown="`<store>.tokens.json`")

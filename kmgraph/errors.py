@@ -56,6 +56,13 @@ class StoreLockedError(StoreError):
     type_slug = "store-locked"
 
 
+class StoreReadOnlyError(StoreError):
+    """A write to a store opened read-only (beside the service that holds it)."""
+
+    title = "Store read-only"
+    type_slug = "store-read-only"
+
+
 class UriTooLongError(KmgraphError):
     status = 414
     title = "URI too long"

@@ -72,12 +72,14 @@ def test_locked_store_one_line_exit_2(tmp_path):
     from kmgraph.store import EmbeddedStore
 
     store = tmp_path / "locked"
-    with EmbeddedStore(store):
-        result = run("info", "--store", str(store))
+    with EmbeddedStore(store):  # held by this process, not by a service: a write cannot go anywhere
+        result = run("rollback", "gbf", "1", "--store", str(store))
+        read = run("info", "--json", "--store", str(store))  # a read opens it read-only
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert str(store) in result.stderr and "locked" in result.stderr
     assert "Traceback" not in result.stderr
+    assert read.returncode == 0 and "read-only" in read.stderr
 
 
 def free_port() -> int:

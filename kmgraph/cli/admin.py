@@ -11,7 +11,8 @@ from rich.table import Table
 from ..access import ROLES, AuditLog, TokenRegistry
 from ..config import Settings
 from .group import main
-from .options import out_console, reports_errors, store_option
+from .options import out_console, reports_errors, store_option, writable_store
+from .running import ServiceClient
 
 tokens_file_option = click.option(
     "--tokens-file", type=click.Path(path_type=Path), default=None,
@@ -121,50 +122,27 @@ def check_store_command(as_json: bool, store: Path | None) -> None:
 
 @main.command("backup")
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--url", help="A running service to ask for the backup (default: the configured host and port "
-                            "when the store is held by a running service).")
+@click.option("--url", help="A running service to ask for the backup (default: the service that holds the "
+                            "store, when one does).")
 @store_option
 @reports_errors
 def backup_command(directory: Path, url: str | None, store: Path | None) -> None:
     """Back up the store, vocabulary archives, audit log and tokens into a new DIRECTORY.
 
-    Works while `kmgraph serve` runs: the service makes the copy (admin token from
-    $KMGRAPH_ADMIN_TOKEN), as a consistent snapshot of one committed state.
+    Works while `kmgraph serve` runs: the service makes the copy (an admin token in $KMGRAPH_TOKEN
+    or $KMGRAPH_ADMIN_TOKEN), as a consistent snapshot of one committed state.
     """
     from ..backup import backup
-    from ..errors import StoreLockedError
-    from ..store import EmbeddedStore
 
     settings = Settings.load(store=store)
-    if url is None:
-        try:
-            backend = EmbeddedStore(settings.store, query_workers=0)
-        except StoreLockedError:
-            url = f"http://{settings.host}:{settings.port}"
-        else:
-            with backend:
-                result = backup(backend, AuditLog(settings.audit_path), settings, directory)
-    if url is not None:
-        result = _remote_backup(url, settings, directory)
+    backend = None if url else writable_store(settings)
+    if backend is not None:
+        with backend:
+            result = backup(backend, AuditLog(settings.audit_path), settings, directory)
+    else:
+        client = ServiceClient(url, settings.token or settings.admin_token) if url else ServiceClient.for_store(settings)
+        result = client.backup(directory)
     click.echo(f"backup of {result['quads']} quads in {result['directory']}")
-
-
-def _remote_backup(url: str, settings: Settings, directory: Path) -> dict:
-    import httpx
-
-    from ..errors import ConfigError
-
-    if not settings.admin_token:
-        raise ConfigError("the store is held by a running service: set KMGRAPH_ADMIN_TOKEN so it can be asked "
-                          "for the backup")
-    try:
-        r = httpx.post(f"{url.rstrip('/')}/admin/backup", json={"directory": str(directory.resolve())},
-                       headers={"Authorization": f"Bearer {settings.admin_token}"}, timeout=3600)
-    except httpx.HTTPError as exc:
-        raise ConfigError(f"cannot reach the service at {url}: {exc}") from exc
-    if r.status_code != 200:
-        raise ConfigError(f"the service refused the backup ({r.status_code}): {r.json().get('detail', r.text)}")
-    return r.json()
 
 
 @main.command("restore")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -22,19 +23,29 @@ from rich.table import Table
 from ..access import Actor, AuditLog, audited
 from ..config import Settings
 from ..curation import Curator, source_for_path
+from ..curation.curator import LoadResult
 from ..curation.gate import RENDERERS, Finding, GateReport
-from ..curation.mappings import export_mappings, import_mappings
+from ..curation.mappings import (
+    export_mappings,
+    import_mappings,
+    mapping_source,
+    mapping_vocabulary_id,
+)
+from ..errors import InputError
 from ..formats import GRAPH_FORMATS
 from ..services import build_services
-from ..store import open_store
+from ..store import Store
 from .group import main
 from .options import (
     err_console,
     out_console,
+    reading_store,
     reports_errors,
     store_option,
     vocabulary_store,
+    writable_store,
 )
+from .running import ServiceClient
 
 
 def _actor() -> Actor:
@@ -91,20 +102,31 @@ def load(files: tuple[Path, ...], vocab: str | None, force: bool, base: str | No
     Exit 0 when every version became current, 1 when the gate rejected one, 2 on unreadable input.
     """
     settings = Settings.load(store=store)
-    rejected = False
-    with open_store(settings, query_workers=0) as backend:
-        curator = _curator(backend)
-        groups = [list(files)] if vocab else [[f] for f in files]
-        for group in groups:
-            bar, advance = _progress(group)
-            with bar, _audited(settings, "cli load", " ".join(map(str, group))) as outcome:
-                result = curator.load([source_for_path(p) for p in group], _actor(), vocab, force=force, base=base,
-                                      progress=advance)
-                outcome.status = 200 if result.accepted else 422
-            click.echo(RENDERERS[fmt](result.report), nl=False)
-            _print_summary(result)
-            rejected |= not result.accepted
-    sys.exit(1 if rejected else 0)
+    backend = writable_store(settings)
+    if backend is None:
+        if not vocab or len(files) != 1:
+            raise InputError("a running service holds the store: load one file per command, with --vocab, and "
+                             "the service makes the version")
+        results = [ServiceClient.for_store(settings).load(vocab, source_for_path(files[0]), force=force, base=base)]
+    else:
+        with backend:
+            results = list(_load_locally(settings, backend, files, vocab, force=force, base=base))
+    for result in results:
+        click.echo(RENDERERS[fmt](result.report), nl=False)
+        _print_summary(result)
+    sys.exit(0 if all(r.accepted for r in results) else 1)
+
+
+def _load_locally(settings: Settings, backend: Store, files: tuple[Path, ...], vocab: str | None, *, force: bool,
+                  base: str | None) -> Iterator[LoadResult]:
+    curator = _curator(backend)
+    for group in [list(files)] if vocab else [[f] for f in files]:
+        bar, advance = _progress(group)
+        with bar, _audited(settings, "cli load", " ".join(map(str, group))) as outcome:
+            result = curator.load([source_for_path(p) for p in group], _actor(), vocab, force=force, base=base,
+                                  progress=advance)
+            outcome.status = 200 if result.accepted else 422
+        yield result
 
 
 @main.command()
@@ -162,7 +184,7 @@ def _reasoner_findings(backend, files: tuple[Path, ...]) -> list[Finding]:
 @reports_errors
 def versions(vocab: str, as_json: bool, store: Path | None) -> None:
     """List the versions of a vocabulary: number, status, when, who, files, gate outcome."""
-    with open_store(Settings.load(store=store), query_workers=0) as backend:
+    with reading_store(Settings.load(store=store)) as backend:
         found = _curator(backend).versions(vocab)
     if as_json:
         click.echo(json.dumps([v.__dict__ for v in found], indent=2))
@@ -186,7 +208,7 @@ def versions(vocab: str, as_json: bool, store: Path | None) -> None:
 @reports_errors
 def diff(vocab: str, old: int | None, new: int | None, as_json: bool, store: Path | None) -> None:
     """What changed between two versions (default: the current one and the one before)."""
-    with open_store(Settings.load(store=store), query_workers=0) as backend:
+    with reading_store(Settings.load(store=store)) as backend:
         changes = _curator(backend).diff(vocab, old, new)
     if as_json:
         click.echo(json.dumps(changes, indent=2, ensure_ascii=False))
@@ -220,10 +242,13 @@ def rollback(vocab: str, version: int, force: bool, fmt: str, store: Path | None
     gate rejected it (e.g. concepts would disappear; use --force), 2 on unusable input.
     """
     settings = Settings.load(store=store)
-    with open_store(settings, query_workers=0) as backend, \
-            _audited(settings, "cli rollback", f"{vocab} {version}") as outcome:
-        result = _curator(backend).rollback(vocab, version, _actor(), force=force)
-        outcome.status = 200 if result.accepted else 422
+    backend = writable_store(settings)
+    if backend is None:
+        result = ServiceClient.for_store(settings).rollback(vocab, version, force=force)
+    else:
+        with backend, _audited(settings, "cli rollback", f"{vocab} {version}") as outcome:
+            result = _curator(backend).rollback(vocab, version, _actor(), force=force)
+            outcome.status = 200 if result.accepted else 422
     if not result.accepted:
         click.echo(RENDERERS[fmt](result.report), nl=False)
     _print_summary(result)
@@ -240,7 +265,7 @@ def rollback(vocab: str, version: int, force: bool, fmt: str, store: Path | None
 def export(vocab: str, fmt: str, number: int | None, output: Path | None, store: Path | None) -> None:
     """Export a vocabulary (current or given version) in an RDF syntax."""
     rdf = next(f.rdf for f in GRAPH_FORMATS if f.name == fmt)
-    with open_store(Settings.load(store=store), query_workers=0) as backend:
+    with reading_store(Settings.load(store=store)) as backend:
         data = _curator(backend).export(vocab, rdf, number)
     if output:
         output.write_bytes(data)
@@ -262,12 +287,17 @@ def mappings() -> None:
 def mappings_import(file: Path, vocab: str | None, force: bool, store: Path | None) -> None:
     """Import an SSSOM/TSV mapping set (justification, author, confidence kept on each mapping)."""
     settings = Settings.load(store=store)
-    with open_store(settings, query_workers=0) as backend, _audited(settings, "cli mappings import", str(file)) as outcome:
-        imported = import_mappings(_curator(backend), file, _actor(), vocab, force=force)
-        result = imported.result
-        outcome.status = 200 if result.accepted else 422
-    for what in imported.ignored:
-        err_console.print(f"[yellow]warning:[/] {file.name}: ignored the {what}")
+    backend = writable_store(settings)
+    if backend is None:
+        source, ignored = mapping_source(file)
+        result = ServiceClient.for_store(settings).load(mapping_vocabulary_id(file, vocab), source, force=force)
+    else:
+        with backend, _audited(settings, "cli mappings import", str(file)) as outcome:
+            imported = import_mappings(_curator(backend), file, _actor(), vocab, force=force)
+            result, ignored = imported.result, imported.ignored
+            outcome.status = 200 if result.accepted else 422
+    for what in ignored:
+        click.echo(f"warning: {file.name}: ignored the {what}", err=True)
     click.echo(RENDERERS["text"](result.report), nl=False)
     _print_summary(result)
     sys.exit(0 if result.accepted else 1)
@@ -280,6 +310,6 @@ def mappings_import(file: Path, vocab: str | None, force: bool, store: Path | No
 @reports_errors
 def mappings_export(vocab: str, output: Path, store: Path | None) -> None:
     """Export the SKOS mappings of a vocabulary, with their provenance, as an SSSOM/TSV table."""
-    with open_store(Settings.load(store=store), query_workers=0) as backend:
+    with reading_store(Settings.load(store=store)) as backend:
         count = export_mappings(_curator(backend), vocab, output)
     click.echo(f"{count} mappings written to {output}")

@@ -9,11 +9,11 @@ from rich.table import Table
 
 from ..config import Settings
 from ..errors import KmgraphError
-from ..store import open_store
 from .group import main
 from .options import (
     err_console,
     out_console,
+    reading_store,
     remote_option,
     reports_errors,
     store_option,
@@ -119,7 +119,7 @@ def query(name_or_file: str | None, expression: str | None, params: tuple[str, .
         raise InputError("give a query name, a .rq file or -e 'SPARQL' (kmgraph query --list shows the names)")
     settings = Settings.load(store=store, sparql_endpoint=sparql_endpoint)
     wire = "json" if fmt == "table" else fmt
-    with open_store(settings, query_workers=0) as backend:
+    with reading_store(settings) as backend:
         try:
             out = run_query(backend, settings, text, explicit_format=wire, capped=False)
         except KmgraphError as exc:

@@ -15,8 +15,8 @@ import click
 from rich.console import Console
 
 from ..config import Settings
-from ..errors import KmgraphError
-from ..store import open_store
+from ..errors import KmgraphError, StoreLockedError
+from ..store import EmbeddedStore, Store, open_store
 from ..vocab import bundled
 
 err_console = Console(stderr=True)
@@ -43,23 +43,36 @@ def reports_errors(func: Callable) -> Callable:
 
 
 
-def vocabulary_store(settings: Settings):
-    """The configured store when it exists and is free; else the bundled vocabularies in memory."""
-    from ..errors import StoreLockedError
-    from ..store import EmbeddedStore
+def reading_store(settings: Settings) -> Store:
+    """The configured store for a command that only reads: opened read-only when a running service
+    holds it, so curators can look while `kmgraph serve` runs."""
+    try:
+        return open_store(settings, query_workers=0)
+    except StoreLockedError:
+        click.echo(f"note: a running service holds {settings.store}; reading it read-only", err=True)
+        return EmbeddedStore.open_read_only(settings.store)
 
+
+def writable_store(settings: Settings) -> Store | None:
+    """The configured store for a command that writes, or None when a running service holds it
+    (the command then sends its write to that service: ``running.ServiceClient``)."""
+    try:
+        return open_store(settings, query_workers=0)
+    except StoreLockedError:
+        return None
+
+
+def vocabulary_store(settings: Settings) -> Store:
+    """The configured store when it holds data (read-only beside a running service); else, before
+    any store exists, the bundled vocabularies in memory."""
     if settings.sparql_endpoint or (settings.store / "CURRENT").exists():
-        try:
-            backend = open_store(settings, query_workers=0)
-            if not backend.is_empty():
-                return backend
-            backend.close()
-        except StoreLockedError:
-            click.echo(f"note: store {settings.store} is in use; using the bundled vocabularies", err=True)
+        backend = reading_store(settings)
+        if not backend.is_empty():
+            return backend
+        backend.close()
     memory = EmbeddedStore(None)
     bundled.load_bundled(memory)
     return memory
-
 
 
 remote_option = click.option(

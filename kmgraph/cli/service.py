@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -19,9 +21,11 @@ from .group import main
 from .options import (
     err_console,
     out_console,
+    reading_store,
     reports_errors,
     store_option,
 )
+from .running import announced
 
 
 @main.command()
@@ -45,8 +49,12 @@ def serve(store: Path | None, host: str | None, port: int | None) -> None:
         click.echo(f"kmgraph {__version__} serving store {settings.store} at http://{settings.host}:{settings.port}/ "
                    f"(API docs: http://{settings.host}:{settings.port}/docs)", err=True)
         _announce_write_token(settings, app.state.tokens)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                    h11_max_incomplete_event_size=1024 * 1024)
+        # uvicorn re-raises the SIGTERM it caught once it has shut down; exiting on it (rather than
+        # dying of it) lets the store close and the service marker go.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        with announced(settings):
+            uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                        h11_max_incomplete_event_size=1024 * 1024)
     finally:
         backend.close()
 
@@ -107,7 +115,7 @@ def info(store: Path | None, as_json: bool) -> None:
     import json
 
     settings = Settings.load(store=store)
-    with open_store(settings) as backend:
+    with reading_store(settings) as backend:
         graphs = backend.graphs()
         vocabs = bundled.vocabularies(backend)
     if as_json:

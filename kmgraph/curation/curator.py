@@ -29,7 +29,7 @@ from ..namespaces import vocabulary_graph
 from ..resources import query_text
 from ..store import Store
 from .dataset import PREVIOUS_GRAPH, entail_concepts, query
-from .gate import GateReport, run_gate
+from .gate import Finding, GateReport, run_gate
 from .sources import (
     Candidate,
     SourceFile,
@@ -73,6 +73,14 @@ class LoadResult:
     @property
     def accepted(self) -> bool:
         return self.status == "current"
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LoadResult:
+        """A result as ``to_dict`` gave it (from a service's answer)."""
+        gate = data["gate"]
+        report = GateReport([Finding(**f) for f in gate["findings"]], forced=gate.get("forced", False))
+        return cls(data["vocabulary"], report, Summary(**data["summary"]), data.get("version"),
+                   data.get("status", "checked"), data.get("changes"))
 
     def to_dict(self) -> dict:
         out = {"vocabulary": self.vocabulary, "version": self.version, "status": self.status,

@@ -19,7 +19,7 @@ from ..errors import NotFoundError
 from ..namespaces import vocabulary_graph
 from ..vocab.sssom import MappingSet, from_skos, read_sssom, to_skos, write_sssom
 from .curator import Curator, LoadResult
-from .sources import source_for_upload, vocabulary_id
+from .sources import SourceFile, source_for_upload, vocabulary_id
 
 EXPORT_LICENSE = "https://w3id.org/sssom/license/unspecified"
 
@@ -30,14 +30,24 @@ class MappingImport:
     ignored: list[str]  # what the SSSOM reader dropped (undeclared slots), for the curator to see
 
 
-def import_mappings(curator: Curator, path: Path, actor: Actor, vocab: str | None = None, *,
-                    force: bool = False) -> MappingImport:
+def mapping_source(path: Path) -> tuple[SourceFile, list[str]]:
+    """An SSSOM table as the Turtle source a vocabulary version is made of, and what its reader ignored."""
     mapping_set = read_sssom(path)
     turtle = to_skos(mapping_set).serialize(format="turtle").encode("utf-8")
-    source = source_for_upload(path.name, "text/turtle", turtle)
-    vocab_id = vocab or "".join(c if c.isalnum() else "-" for c in path.name.split(".")[0].lower())
-    result = curator.load([source], actor, vocab_id, force=force, comment=f"SSSOM mapping set {path.name}")
-    return MappingImport(result, mapping_set.ignored)
+    return source_for_upload(path.name, "text/turtle", turtle), mapping_set.ignored
+
+
+def mapping_vocabulary_id(path: Path, vocab: str | None = None) -> str:
+    """The vocabulary a table is imported as: the one given, else its file name (``gbf-sdg.sssom.tsv``: ``gbf-sdg``)."""
+    return vocab or "".join(c if c.isalnum() else "-" for c in path.name.split(".")[0].lower())
+
+
+def import_mappings(curator: Curator, path: Path, actor: Actor, vocab: str | None = None, *,
+                    force: bool = False) -> MappingImport:
+    source, ignored = mapping_source(path)
+    result = curator.load([source], actor, mapping_vocabulary_id(path, vocab), force=force,
+                          comment=f"SSSOM mapping set {path.name}")
+    return MappingImport(result, ignored)
 
 
 def exported_mapping_set(curator: Curator, vocab: str) -> MappingSet:

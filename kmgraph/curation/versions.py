@@ -16,14 +16,14 @@ import re
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..access import Actor
 from ..errors import NotFoundError
 from ..namespaces import BASE, GRAPH, VOCABULARY
-from ..access import Actor
 from ..resources import QUERIES_DIR, query_text
 from ..store import Store
 from .sources import Candidate, SourceFile
@@ -106,7 +106,7 @@ class NewVersion:
     comment: str | None = None
 
     def triples_rdf(self) -> list[ox.Triple]:
-        now = ox.Literal(datetime.now(timezone.utc).isoformat(timespec="seconds"), datatype=XSD_DATETIME)
+        now = ox.Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD_DATETIME)
         version = version_node(self.vocabulary, self.number)
         vocab = vocabulary_node(self.vocabulary)
         activity = ox.NamedNode(f"{BASE}activity/{uuid.uuid4()}")

@@ -12,13 +12,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError, SparqlSyntaxError, StoreError, StoreLockedError
+from ..errors import (
+    InputError,
+    SparqlSyntaxError,
+    StoreError,
+    StoreLockedError,
+    StoreReadOnlyError,
+)
 from ..resources import query_text
 from ..sparql.execution import QueryJob, QueryOutput, execute, run_on
 from ..sparql.workers import SnapshotLease, WorkerPool
 from .base import GraphInfo, QueryResult, Store, Term, fingerprint_of
 
 STAGING_PREFIX = "urn:kmgraph:staging:"
+NO_SNAPSHOTS = Path("/nonexistent/kmgraph-no-snapshots")  # stores that never lease worker snapshots
 
 
 class EmbeddedStore(Store):
@@ -31,9 +38,10 @@ class EmbeddedStore(Store):
         self.path = Path(path) if path is not None else None
         self.query_workers = query_workers if path is not None else 0
         self.fast_lane = fast_lane
+        self.read_only = False
         if self.path is None:
             self._store = ox.Store()
-            self._init_state(Path("/nonexistent/kmgraph-memory"))
+            self._init_state(NO_SNAPSHOTS)
             return
         _check_writable(self.path)
         try:
@@ -48,6 +56,25 @@ class EmbeddedStore(Store):
             raise StoreError(f"cannot open store {self.path}: {text}") from exc
         self._init_state(self.path.with_name(self.path.name + ".snapshots"))
         self._drop_stale_staging()
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> EmbeddedStore:
+        """The store as it is now, while another process (a running service) holds it for writing.
+
+        RocksDB's read-only mode takes no lock and sees every committed write up to the moment it
+        opens; writes are refused with a ``StoreReadOnlyError``. Queries run in-process, and the
+        service's worker snapshots are left alone."""
+        self = cls.__new__(cls)
+        self.path, self.query_workers, self.fast_lane, self.read_only = Path(path), 0, 0.0, True
+        if not (self.path / "CURRENT").exists():
+            raise StoreError(f"no store at {self.path}")
+        try:
+            self._store = ox.Store.read_only(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open store {self.path} read-only: {exc}") from exc
+        self._init_state(NO_SNAPSHOTS)
+        self._write_lock = _RefuseWrites(self.path)
+        return self
 
     def _init_state(self, snapshots: Path) -> None:
         self._write_lock = threading.RLock()
@@ -193,7 +220,7 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._snapshots.clear()
             self._store.flush()
         del self._store
@@ -244,6 +271,20 @@ def _parse(source: Path | bytes, rdf_format: ox.RdfFormat):
 def _into_graph(quads, graph: ox.NamedNode):
     for q in quads:
         yield ox.Quad(q.subject, q.predicate, q.object, graph)
+
+
+class _RefuseWrites:
+    """Stands in for the write lock of a read-only store: every write path takes the lock first."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        raise StoreReadOnlyError(f"store {self.path} is open read-only (a running service holds it): "
+                                 "send the write to the service")
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 class _Snapshots:
