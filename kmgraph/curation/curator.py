@@ -6,8 +6,9 @@ the gate there. The vocabulary graph changes only if the gate passes (or the cur
 - replacing a version applies the difference (triples removed and added) and moves the ``current``
   pointer in one SPARQL Update, so readers and a crash see the old version or the new one;
 - a first version is bulk-loaded while the gate runs (both in parallel; from the files themselves,
-  while they are parsed for the gate, when the vocabulary id is given), after recording the load as
-  ``loading``: if the process dies, ``recover`` drops the partial graph when the store next opens.
+  while they are parsed for the gate, when the vocabulary id is given);
+- every load is recorded as ``loading`` while it runs: if the process dies, ``recover`` marks it
+  ``failed`` when the store next opens, and drops the partial graph of a first version.
 
 The gate's checks run in threads, beside the summary of the candidate.
 """
@@ -136,8 +137,9 @@ class Curator:
         node = version_node(vocab_id, version.number)
         forget = f"DELETE WHERE {{ GRAPH {ox.NamedNode(CATALOG_GRAPH)} {{ {node} ?p ?o }} }}"
         loader = None
+        # Every load is on record while it runs, so that one a dead process left ends "failed".
+        self.store.update(version.placeholder_update(), graphs=[CATALOG_GRAPH])
         if first:
-            self.store.update(version.placeholder_update(), graphs=[CATALOG_GRAPH])
             loader = self._bulk_load(graph, [(s.path, s.rdf_format) for s in sources] if early else
                                      candidate.payloads)
         try:
@@ -155,21 +157,21 @@ class Curator:
             if loader:
                 loader.join()
         except BaseException:
-            if first:
-                if loader:
-                    loader.join(reraise=False)
-                self.store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ;\n{forget}", graphs=graphs)
+            if loader:
+                loader.join(reraise=False)
+            drop = [f"DROP SILENT GRAPH {ox.NamedNode(graph)}"] if first else []
+            self.store.update(" ;\n".join([*drop, forget]), graphs=graphs)
             raise
         report.forced = force and not report.passed
         version.triples, version.concepts = summary.triples, summary.concepts
         version.errors, version.warnings, version.forced = report.errors, report.warnings, report.forced
         if not accepted:
             version.status = "rejected"
-            steps = [f"DROP SILENT GRAPH {ox.NamedNode(graph)}", forget] if first else []
-            self.store.update(" ;\n".join(steps + [version.insert_update()]), graphs=graphs)
+            drop = [f"DROP SILENT GRAPH {ox.NamedNode(graph)}"] if first else []
+            self.store.update(" ;\n".join([*drop, forget, version.insert_update()]), graphs=graphs)
             return LoadResult(vocab_id, report, summary, version.number, version.status)
-        content = [forget] if first else _replacement(candidate.store, graph)
-        self.store.update(" ;\n".join(content + [version.insert_update(),
+        content = [] if first else _replacement(candidate.store, graph)
+        self.store.update(" ;\n".join([forget, *content, version.insert_update(),
                                                  update_text("set-status", version=node, status="current")]),
                           graphs=graphs)
         return LoadResult(vocab_id, report, summary, version.number, "current")
@@ -200,7 +202,7 @@ class Curator:
         return {row["class"] for row in self.store.query(query_text("system/concept-classes"))}
 
     def recover(self) -> list[str]:
-        """Finish what a dead process left: a first load that never completed is dropped."""
+        """Finish what a dead process left: its load is marked failed, a partial first version dropped."""
         fixed = []
         for row in self.store.query(query_text("curation/loading-versions"), union_default_graph=False):
             vocab_id, version = row["id"].value, row["version"]
@@ -208,7 +210,8 @@ class Curator:
             if row["hasCurrent"].value != "true":
                 steps.insert(0, f"DROP SILENT GRAPH {ox.NamedNode(vocabulary_graph(vocab_id))}")
             self.store.update(" ;\n".join(steps), graphs=[vocabulary_graph(vocab_id), CATALOG_GRAPH])
-            fixed.append(f"{vocab_id}: unfinished load {version.value} dropped")
+            fixed.append(f"{vocab_id}: unfinished load {version.value} marked failed"
+                         + ("" if row["hasCurrent"].value == "true" else ", its partial graph dropped"))
         return fixed
 
     # --- versions -------------------------------------------------------------------------------

@@ -147,6 +147,7 @@ class Store(ABC):
 
     _vocabulary_version: object = 0
     remote: bool = False  # the data lives on another server
+    read_only: bool = False  # a view beside the process that writes (EmbeddedStore.open_read_only)
 
     def _vocabulary_changed(self, graph: str | None) -> None:
         """Record a write; only writes that may touch the ontology or a vocabulary invalidate caches
