@@ -6,18 +6,18 @@ of knowledge objects (each record validated and stored with its history like any
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 
+from .access import Actor, Right
 from .cbd.thesaurus import ThesaurusCache
 from .cbd.validation import DocumentValidator
 from .curation import Curator, source_for_path
 from .namespaces import ONTOLOGY_GRAPH
 from .records.index import RetrievalIndex
-from .access import Actor, Right
 from .records.service import RecordService
 from .resources import ONTOLOGY_FILE, ROOT
 from .store import Store

@@ -456,8 +456,8 @@ def test_killed_load_leaves_previous_version(tmp_path):
     assert _kill_while_loading(store_dir, big, "fresh")
     with EmbeddedStore(store_dir, query_workers=0) as s:
         services = build_services(s)  # recovers unfinished loads
-        assert services.recovered == ["fresh: unfinished load https://w3id.org/kmgraph/vocabulary/fresh/version/1 "
-                                      "marked failed, its partial graph dropped"]
+        assert services.recovered == [("fresh: unfinished load https://w3id.org/kmgraph/vocabulary/fresh/version/1 "
+                                       "marked failed, its partial graph dropped")]
         assert _statuses(s, "fresh") == ["failed"] and _labels(services.curator, "fresh") == set()
 
     # A new version is recorded "loading", parsed and checked, then one transaction replaces the
