@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     query_fast_lane: float = _setting(0.1, doc="repeat in-process a query that finished within (s; 0: never)", ge=0, le=10)
     query_wait: float = _setting(10.0, doc="seconds a request waits for a free query worker before 429", ge=0, le=600)
     row_cap: int = _setting(10_000, doc="rows of an anonymous SELECT", ge=1)
+    page_size: int = _setting(100, doc="rows per page of a named query when no `limit` is given", ge=1)
+    max_page_size: int = _setting(10_000, doc="largest `limit` a named query accepts", ge=1)
     max_query_bytes: int = _setting(100_000, doc="query or update text size (bytes)", ge=100)
     max_url_bytes: int = _setting(8_192, doc="GET URL length (bytes); longer gets 414 (use POST)", ge=256)
     service_allowlist: str = _setting("", doc="SERVICE endpoints queries may call (space-separated)", shown="none")

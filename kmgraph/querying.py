@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -15,6 +16,7 @@ from .config import Settings
 from .errors import (
     BusyError,
     InputError,
+    InvalidParameterError,
     QueryRefusedError,
     QueryTimeout,
     SparqlSyntaxError,
@@ -27,6 +29,7 @@ from .sparql.lexer import (
     has_word,
     query_form,
     service_endpoints,
+    with_offset,
     without_fetches,
 )
 from .sparql.workers import QueryTimeoutError, WorkersBusyError
@@ -76,11 +79,37 @@ def choose_format(text: str, accept: str | None, explicit: str | None) -> Format
     return negotiate(accept, formats_for(form), explicit=explicit)
 
 
+@dataclass(frozen=True)
+class Page:
+    """A window on a SELECT's rows: the answer then says whether more rows follow (``truncated``)."""
+
+    limit: int
+    offset: int = 0
+
+    @classmethod
+    def of(cls, settings: Settings, limit: int | None, offset: int | None) -> Page:
+        limit = min(settings.page_size, settings.max_page_size) if limit is None else limit
+        if not 1 <= limit <= settings.max_page_size:
+            raise InvalidParameterError(f"limit must be between 1 and {settings.max_page_size}, not {limit}")
+        if offset is not None and offset < 0:
+            raise InvalidParameterError(f"offset must be 0 or more, not {offset}")
+        return cls(limit, offset or 0)
+
+    @property
+    def next(self) -> Page:
+        return Page(self.limit, self.offset + self.limit)
+
+    @property
+    def previous(self) -> Page | None:
+        return Page(self.limit, max(self.offset - self.limit, 0)) if self.offset else None
+
+
 def prepare_query(settings: Settings, text: str, *, accept: str | None = None,
                   explicit_format: str | None = None, default_graph: list[str] | None = None,
                   named_graphs: list[str] | None = None, capped: bool = True,
-                  base_iri: str | None = None) -> QueryJob:
-    """Check a user's query and turn it into a job; ``capped`` applies the row cap."""
+                  base_iri: str | None = None, page: Page | None = None) -> QueryJob:
+    """Check a user's query and turn it into a job; ``capped`` applies the row cap, a ``page`` its
+    own window instead (a SELECT's rows, in the query's order)."""
     tokens = check_text(text, settings, base_iri=base_iri)
     form = query_form(tokens)
     if form is None:
@@ -88,13 +117,16 @@ def prepare_query(settings: Settings, text: str, *, accept: str | None = None,
             raise SparqlSyntaxError("this is a SPARQL Update, not a query: send it to /update (POST, with a write token)")
         raise SparqlSyntaxError("not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK")
     fmt = negotiate(accept, formats_for(form), explicit=explicit_format)
+    row_cap = settings.row_cap if capped else None
+    if page is not None and form == "SELECT":
+        text, row_cap = with_offset(text, page.offset), page.limit
     return QueryJob(
         text,
         results_media_type=fmt.media_type if fmt.results else "application/sparql-results+json",
         graph_media_type=fmt.media_type if fmt.rdf else "text/turtle",
         default_graph=tuple(default_graph) if default_graph else None,
         named_graphs=tuple(named_graphs) if named_graphs else None,
-        row_cap=settings.row_cap if capped else None,
+        row_cap=row_cap,
         base_iri=base_iri,
     )
 

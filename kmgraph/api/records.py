@@ -164,10 +164,14 @@ def list_records(request: Request,
         target=target, concept=concept, expand=expand, q=q, lang=lang, type=type, country=country,
         year_from=from_, year_to=to, page=page, size=size))
     fmt = negotiate(request.headers.get("accept"), LIST_FORMATS, explicit=request.query_params.get("format"))
+    pages = [(page + 1, "next")] if page * size < result["total"] else []
+    pages += [(page - 1, "prev")] if page > 1 else []
+    headers = {"Link": ", ".join(f'<{request.url.include_query_params(page=n)}>; rel="{rel}"' for n, rel in pages)}
+    headers = headers if pages else {}
     if fmt.name == "jsonld":
         graph = [{"id": r["uri"], "identifier": r["id"], "title": {r["titleLang"] or "en": r["title"]},
                   "type": (r["type"] or "")[3:], "country": r["country"], "tags": r["tags"]}
                  for r in result["results"]]
         body = {"@context": CONTEXT_URL, "@graph": graph}
-        return Response(json.dumps(body), media_type="application/ld+json")
-    return JSONResponse(result)
+        return Response(json.dumps(body), media_type="application/ld+json", headers=headers)
+    return JSONResponse(result, headers=headers)

@@ -78,21 +78,25 @@ QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "js
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
               help="Output format ('table' is for reading; graph results print as Turtle).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--limit", type=int, default=None, help="Rows per page of a named query (default 100).")
+@click.option("--offset", type=int, default=None, help="Rows of a named query to skip (default 0).")
 @store_option
 @remote_option
 @reports_errors
 def query(name_or_file: str | None, expression: str | None, params: tuple[str, ...], fmt: str,
-          list_queries: bool, store: Path | None, sparql_endpoint: str | None) -> None:
+          list_queries: bool, limit: int | None, offset: int | None, store: Path | None,
+          sparql_endpoint: str | None) -> None:
     """Run a named query (NAME), a query file (FILE.rq) or a query given with -e.
 
     \b
     kmgraph query --list
     kmgraph query target-indicators -p target=GBF-TARGET-03 -p kind=headline
+    kmgraph query records-by-target -p target=GBF-TARGET-03 --limit 50 --offset 100
     kmgraph query -e 'SELECT * WHERE { ?s ?p ?o } LIMIT 5' --format csv
     """
     from ..errors import InputError
     from ..queries import QueryCatalog
-    from ..querying import run_query
+    from ..querying import Page, run_query
 
     catalog = QueryCatalog()
     if list_queries:
@@ -118,19 +122,25 @@ def query(name_or_file: str | None, expression: str | None, params: tuple[str, .
     else:
         raise InputError("give a query name, a .rq file or -e 'SPARQL' (kmgraph query --list shows the names)")
     settings = Settings.load(store=store, sparql_endpoint=sparql_endpoint)
+    named = expression is None and not (name_or_file.endswith(".rq") or Path(name_or_file).is_file())
+    if not named and (limit is not None or offset is not None):
+        raise InputError("--limit and --offset page a named query; write LIMIT and OFFSET in your own query")
+    page = Page.of(settings, limit, offset) if named else None
     wire = "json" if fmt == "table" else fmt
     with reading_store(settings) as backend:
         try:
-            out = run_query(backend, settings, text, explicit_format=wire, capped=False)
+            out = run_query(backend, settings, text, explicit_format=wire, capped=False, page=page)
         except KmgraphError as exc:
             if fmt == "table" and exc.status == 406:  # a graph result: print it as Turtle
-                out = run_query(backend, settings, text, explicit_format="turtle", capped=False)
+                out = run_query(backend, settings, text, explicit_format="turtle", capped=False, page=page)
             else:
                 raise
     if fmt == "table" and out.media_type == "application/sparql-results+json":
         _print_table(out.body)
     else:
         click.echo(out.body.decode("utf-8"), nl=False)
+    if page is not None and out.truncated:
+        click.echo(f"more rows follow: --offset {page.next.offset} gives the next page", err=True)
 
 
 def _print_table(body: bytes) -> None:

@@ -10,6 +10,7 @@ and rejects malformed requests on its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -131,17 +132,24 @@ def cap_rows(text: str, cap: int) -> str:
     An existing top-level LIMIT larger than the cap is lowered; a missing one is added before the
     trailing VALUES clause (or at the end).
     """
+    return _solution_modifier(text, "LIMIT", cap, keep=lambda existing: existing <= cap)
+
+
+def with_offset(text: str, offset: int) -> str:
+    """Return ``text`` with a top-level ``OFFSET`` of ``offset`` (replacing one it has)."""
+    return _solution_modifier(text, "OFFSET", offset)
+
+
+def _solution_modifier(text: str, word: str, value: int, *, keep: Callable[[int], bool] = lambda _: False) -> str:
     tokens = code_tokens(text)
     for i, t in enumerate(tokens):
-        if t.depth == 0 and t.is_word("LIMIT") and i + 1 < len(tokens) and tokens[i + 1].kind == "number":
+        if t.depth == 0 and t.is_word(word) and i + 1 < len(tokens) and tokens[i + 1].kind == "number":
             n = tokens[i + 1]
-            if int(float(n.text)) <= cap:
-                return text
-            return text[: n.start] + str(cap) + text[n.end :]
+            return text if keep(int(float(n.text))) else text[: n.start] + str(value) + text[n.end :]
     trailing_values = next((t for t in tokens if t.depth == 0 and t.is_word("VALUES")), None)
     if trailing_values is not None:
-        return text[: trailing_values.start] + f"LIMIT {cap}\n" + text[trailing_values.start :]
-    return text.rstrip() + f"\nLIMIT {cap}\n"
+        return text[: trailing_values.start] + f"{word} {value}\n" + text[trailing_values.start :]
+    return text.rstrip() + f"\n{word} {value}\n"
 
 
 def where_group_start(text: str) -> int:
