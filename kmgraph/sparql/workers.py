@@ -18,6 +18,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -201,10 +202,17 @@ class WorkerPool:
         self._idle = _IdleWorkers()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        # Workers die with the *thread* that started them (PR_SET_PDEATHSIG follows the thread), so
+        # one long-lived thread starts them all: a replacement started from a request's short-lived
+        # thread would otherwise be killed when that thread ends, and fail the next query.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kmgraph-query-spawner")
         for _ in range(max(1, size)):
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
+        return self._spawner.submit(self._start_worker).result()
+
+    def _start_worker(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker_main, args=(child,), daemon=True, name="kmgraph-query")
         process.start()
@@ -229,8 +237,13 @@ class WorkerPool:
         """
         slot = {"worker": worker}
         try:
-            worker.last = job.query
-            worker.conn.send((lease.path, job))
+            try:
+                worker.last = job.query
+                worker.conn.send((lease.path, job))
+            except (BrokenPipeError, ConnectionResetError):  # died while idle: the job never reached it
+                slot["worker"] = worker = self._replace(worker)
+                worker.last = job.query
+                worker.conn.send((lease.path, job))
             yield slot
         except (EOFError, BrokenPipeError, ConnectionResetError, OSError) as exc:
             slot["worker"] = self._replace(slot["worker"])
@@ -253,9 +266,9 @@ class WorkerPool:
                 raise WorkersBusyError("all query workers are busy")
             started = time.monotonic()
             with self._dispatch(worker, lease, job) as slot:
-                if not worker.conn.poll(timeout):
+                if not slot["worker"].conn.poll(timeout):
                     raise self._overdue(slot, timeout)
-                out = _unwrap(worker.conn.recv())
+                out = _unwrap(slot["worker"].conn.recv())
             self._fast.record(lease, job, time.monotonic() - started, timeout)
             return out
         finally:
@@ -280,7 +293,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         with self._dispatch(worker, lease, job) as slot:
             ready = loop.create_future()
-            fd = worker.conn.fileno()
+            fd = slot["worker"].conn.fileno()
             loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
             timer = loop.call_later(timeout, lambda: ready.done() or ready.set_result(False))
             try:
@@ -290,7 +303,7 @@ class WorkerPool:
                 loop.remove_reader(fd)
             if not answered:
                 raise self._overdue(slot, timeout)
-            return _unwrap(worker.conn.recv())
+            return _unwrap(slot["worker"].conn.recv())
 
     async def _acquire_async(self, key: str, wait: float) -> _Worker:
         deadline = time.monotonic() + wait
@@ -316,3 +329,4 @@ class WorkerPool:
             worker.process.join(timeout=2)
             if worker.process.is_alive():
                 worker.kill()
+        self._spawner.shutdown(wait=False)
