@@ -6,8 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from . import (bench_km_documents, bench_retrieval, bench_scale, bench_sparql, bench_tagging, bench_validation,
-               bench_vocab_load)
+from . import (bench_http_stack, bench_km_documents, bench_retrieval, bench_scale, bench_sparql, bench_tagging,
+               bench_validation, bench_vocab_load)
 from .harness import OUT, machine
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -19,9 +19,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from bench/out/*.json")
     args = parser.parse_args(argv)
     if args.report_only:
-        sparql, validation, documents, retrieval, vocab, tagging, scale = (
+        sparql, validation, documents, retrieval, vocab, tagging, scale, http = (
             json.loads((OUT / f"{n}.json").read_text())
-            for n in ("sparql", "validation", "km_documents", "retrieval", "vocab_load", "tagging", "scale"))
+            for n in ("sparql", "validation", "km_documents", "retrieval", "vocab_load", "tagging", "scale",
+                      "http_stack"))
     elif args.quick:
         sparql = bench_sparql.main(["--records", "5000", "--repeats", "10", "--budget", "5", "--rdflib-budget", "10"])
         validation = bench_validation.main(["--batch", "2000", "--naive", "2", "--single", "100"])
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         vocab = bench_vocab_load.main(["--concepts", "10000", "--repeats", "1"])
         tagging = bench_tagging.main(["--backends", "tfidf,svc", "--repeats", "1"])
         scale = bench_scale.main(["--records", "20000", "--repeats", "5"])
+        http = bench_http_stack.main(["--duration", "15"])
     else:
         sparql = bench_sparql.main([])
         validation = bench_validation.main([])
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         vocab = bench_vocab_load.main([])
         tagging = bench_tagging.main([])
         scale = bench_scale.main([])
+        http = bench_http_stack.main([])
     lines = [
         "# Benchmark results", "",
         f"Produced by `make {'bench-quick' if args.quick else 'bench'}`; every figure is measured in the same run "
@@ -77,6 +80,12 @@ def main(argv: list[str] | None = None) -> None:
         f"{scale['named_query_p95_max_ms']} ms; record search p95 {scale['record_search_p95_ms']} ms; start-up "
         f"{scale['startup_seconds']} s | minimal endpoint on a copy of the store | "
         f"{scale['p95_ratio_vs_minimal_geomean']}x (geometric mean of p95 ratios) | |",
+        f"| HTTP stack under load, {http['clients']} clients, {http['duration_s']:g} s each: uvloop + httptools "
+        f"(default) | {http['stacks']['fast']['throughput_rps']} req/s, named-query p99 "
+        f"{http['stacks']['fast']['kinds']['query']['p99_ms']} ms, {http['stacks']['fast']['errors']} errors | "
+        f"asyncio + h11 {http['stacks']['standard']['throughput_rps']} req/s, p99 "
+        f"{http['stacks']['standard']['kinds']['query']['p99_ms']} ms | {http['throughput_ratio']}x throughput | "
+        "0 errors, p99 < 1 s |",
         "", "Per-query figures: `bench/out/*.json`.", "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

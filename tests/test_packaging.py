@@ -18,7 +18,8 @@ from .conftest import REPO
 # Declared but not imported by name: loaded by another package when present.
 INDIRECT = {"python-multipart": "FastAPI parses the web forms with it",
             "pystemmer": "snowballstemmer's C implementation, used when installed",
-            "sssom-schema": "the official SSSOM schema, read as data files (kmgraph.vocab.sssom_model)"}
+            "sssom-schema": "the official SSSOM schema, read as data files (kmgraph.vocab.sssom_model)",
+            "uvloop": "uvicorn's event loop for KMGRAPH_HTTP_STACK=fast", "httptools": "uvicorn's HTTP parser, likewise"}
 
 
 # Test tools that a runtime dependency's own requirements bring along (not kmgraph's choice).

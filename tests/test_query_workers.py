@@ -127,3 +127,22 @@ def test_workers_outlive_the_thread_that_started_them(tmp_path):
         assert count(s) == 1
     finally:
         s.close()
+
+
+def test_the_async_path_reads_large_answers_under_uvloop(tmp_path):
+    """uvloop (the service's default loop) makes a watched pipe non-blocking: a large answer then
+    arrived in pieces and reading it failed with EAGAIN, as a 400, under load."""
+    import uvloop
+
+    rows = 20000
+    data = b"".join(f'<https://example.org/s{i}> <https://example.org/p> "{"x" * 60} {i}" .\n'.encode()
+                    for i in range(rows))
+    job = QueryJob("SELECT ?s ?o WHERE { ?s <https://example.org/p> ?o }")
+    with EmbeddedStore(tmp_path / "db", query_workers=1, fast_lane=0) as s:
+        s.replace_graph(G, data, ox.RdfFormat.N_TRIPLES)
+
+        async def twice() -> list[int]:
+            outs = [await s.run_job_async(job, timeout=60, wait=5) for _ in range(2)]
+            return [len(json.loads(o.body)["results"]["bindings"]) for o in outs]
+
+        assert uvloop.run(twice()) == [rows, rows]

@@ -52,14 +52,17 @@ def serve(store: Path | None, host: str | None, port: int | None) -> None:
         # uvicorn re-raises the SIGTERM it caught once it has shut down; exiting on it (rather than
         # dying of it) lets the store close and the service marker go.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        loop, http = HTTP_STACKS[settings.http_stack]
         with announced(settings):
-            uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                        h11_max_incomplete_event_size=1024 * 1024)
+            uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, loop=loop,
+                        http=http, h11_max_incomplete_event_size=1024 * 1024)
     finally:
         backend.close()
 
 
 FIRST_ADMIN = "local-admin"
+# uvicorn's event loop and HTTP parser for each KMGRAPH_HTTP_STACK (bench/bench_http_stack.py compares them).
+HTTP_STACKS = {"fast": ("asyncio" if sys.platform == "win32" else "uvloop", "httptools"), "standard": ("asyncio", "h11")}
 
 
 def _announce_write_token(settings: Settings, registry: TokenRegistry) -> None:

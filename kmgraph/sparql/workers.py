@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -301,6 +302,9 @@ class WorkerPool:
             finally:
                 timer.cancel()
                 loop.remove_reader(fd)
+                # uvloop makes a watched descriptor non-blocking; the pipe protocol reads whole messages
+                # (a large answer arrives in pieces), so it must block again (else EAGAIN mid-message).
+                os.set_blocking(fd, True)
             if not answered:
                 raise self._overdue(slot, timeout)
             return _unwrap(slot["worker"].conn.recv())
