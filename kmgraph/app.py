@@ -71,6 +71,8 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
                 initialise(app.state.services)
         app.state.store.start()
         app.state.records.ensure_index()
+        if settings.train_at_start:
+            app.state.taggers.start()
         try:
             yield
         finally:

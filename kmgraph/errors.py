@@ -147,6 +147,18 @@ class BusyError(KmgraphError):
     type_slug = "busy"
 
 
+class NotReadyError(KmgraphError):
+    """The work needs something the service is still preparing (a tagging model in training)."""
+
+    status = 503
+    title = "Not ready yet"
+    type_slug = "not-ready"
+
+    def __init__(self, message: str, *, retry_after: int, detail: dict | None = None) -> None:
+        super().__init__(message, detail=detail)
+        self.retry_after = retry_after
+
+
 class RateLimitedError(KmgraphError):
     status = 429
     title = "Rate limit exceeded"

@@ -13,6 +13,9 @@ from kmgraph.vocab.bundled import load_bundled
 
 # Tests fire requests far faster than any client should; the rate-limit tests switch limits back on.
 os.environ["KMGRAPH_RATE_LIMIT"] = os.environ["KMGRAPH_RATE_LIMIT_TOKEN"] = "off"
+# Each test's app would train every tagging project in the background; tests of training ahead
+# start their own server with KMGRAPH_TRAIN_AT_START=true.
+os.environ["KMGRAPH_TRAIN_AT_START"] = "false"
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

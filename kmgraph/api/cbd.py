@@ -16,7 +16,7 @@ from ..cbd import thesaurus as cbd_thesaurus
 from ..cbd.documents import load_json
 from ..cbd.records import suggest_gbf_targets
 from ..cbd.schemas import KM_DIR, catalogue
-from ..errors import NotFoundError
+from ..errors import NotFoundError, NotReadyError
 from .bodies import read_body
 
 router = APIRouter(tags=["CBD clearing-house API"])
@@ -42,8 +42,11 @@ async def _report(request: Request, schema: str | None, suggest: bool) -> JSONRe
         prepared = documents.reader().prepare(document, schema)
         report = documents.validate([prepared])[0].as_cbd()
         if suggest:
-            report["suggestions"] = {"gbfTargets": suggest_gbf_targets(prepared, state.taggers,
-                                                                      state.settings.max_tag_chars)}
+            try:  # the report does not wait for a tagging model still in training
+                report["suggestions"] = {"gbfTargets": suggest_gbf_targets(prepared, state.taggers,
+                                                                          state.settings.max_tag_chars)}
+            except NotReadyError as exc:
+                report["suggestions"] = {"gbfTargets": None, "notReady": exc.message}
         return report
 
     return JSONResponse(await run_in_threadpool(check))

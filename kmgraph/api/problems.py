@@ -40,8 +40,9 @@ def _answer(request: Request, status: int, title: str, detail: str, *, slug: str
 def install(app: FastAPI) -> None:
     @app.exception_handler(KmgraphError)
     async def _kmgraph_error(request: Request, exc: KmgraphError) -> Response:
-        challenge = getattr(exc, "challenge", None)
-        headers = {"WWW-Authenticate": challenge} if challenge else None
+        challenge, retry_after = getattr(exc, "challenge", None), getattr(exc, "retry_after", None)
+        headers = ({"WWW-Authenticate": challenge} if challenge else {}) | \
+            ({"Retry-After": str(retry_after)} if retry_after is not None else {})
         return _answer(request, exc.status, exc.title, exc.message, slug=exc.type_slug, extra=exc.detail,
                        headers=headers)
 

@@ -23,6 +23,9 @@ class Health(BaseModel):
     status: str
     version: str
     backend: str
+    tagging: dict[str, str] = Field(description="per tagging project: ready; training (503 until then); updating "
+                                                "(a new vocabulary version: the previous model answers); stale; "
+                                                "untrained (trains on first use); failed")
 
 
 class ReloadOut(BaseModel):
@@ -34,7 +37,8 @@ class ReloadOut(BaseModel):
 def health(request: Request) -> Health:
     store = request.app.state.store
     store.ping()
-    return Health(status="ok", version=__version__, backend=type(store).__name__)
+    tagging = {pid: s["state"] for pid, s in request.app.state.taggers.status().items()}
+    return Health(status="ok", version=__version__, backend=type(store).__name__, tagging=tagging)
 
 
 @router.post("/admin/reload-bundled", response_model=ReloadOut, dependencies=[Depends(require(Right.ADMIN))],

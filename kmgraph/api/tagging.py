@@ -48,16 +48,18 @@ def annif_info() -> dict:
     return {"title": "kmgraph (Annif-compatible REST API)", "version": "1.0"}
 
 
-@router.get("/v1/projects", summary="Projects (Annif-compatible)", tags=["annif"])
-def annif_projects() -> dict:
-    return {"projects": [p.describe() for p in PROJECTS.values()]}
+@router.get("/v1/projects", summary="Projects (Annif-compatible): is_trained says whether a model answers",
+            tags=["annif"])
+def annif_projects(request: Request) -> dict:
+    status = request.app.state.taggers.status()
+    return {"projects": [p.describe(status[p.id]) for p in PROJECTS.values()]}
 
 
 @router.get("/v1/projects/{project_id}", summary="One project (Annif-compatible)", tags=["annif"])
-def annif_project(project_id: str) -> dict:
+def annif_project(project_id: str, request: Request) -> dict:
     if project_id not in PROJECTS:
         raise NotFoundError(f"Project '{project_id}' not found")
-    return PROJECTS[project_id].describe()
+    return PROJECTS[project_id].describe(request.app.state.taggers.status()[project_id])
 
 
 def _annif_results(suggestions) -> list[dict]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from ..errors import NotFoundError, TooLargeError
+from ..errors import NotFoundError, NotReadyError, TooLargeError
 from ..namespaces import KMO
 from ..resources import ONTOLOGY_DIR, query_text
 from ..store import Store
@@ -26,9 +28,11 @@ class Project:
     types: tuple[str, ...]  # class IRIs of the candidate concepts
     language: str = "en"
 
-    def describe(self) -> dict:
+    def describe(self, status: dict) -> dict:
+        """Annif's project description; ``status`` is this project's entry of ``Taggers.status``."""
         return {"project_id": self.id, "name": self.name, "language": self.language,
-                "backend": {"backend_id": "kmgraph"}, "vocab": self.vocab, "is_trained": True}
+                "backend": {"backend_id": "kmgraph"}, "vocab": self.vocab, "is_trained": status["ready"],
+                "modification_time": status["trained_at"]}
 
 
 PROJECTS = {
@@ -68,15 +72,43 @@ def build_tagger(project: Project, concepts: ConceptIndex, corpus: dict[str, lis
     return Tagger(concepts, candidates, wordmap or wordmap_for(concepts), corpus).fit(examples)
 
 
-class Taggers:
-    """Trained taggers of one store, rebuilt when the vocabularies change."""
+@dataclass
+class _Model:
+    tagger: Tagger
+    trained_on: object  # the vocabulary version it was built from
+    trained_at: str
 
-    def __init__(self, store: Store, concepts: ConceptIndexCache) -> None:
+
+class Taggers:
+    """The taggers of one store, trained ahead and kept while their vocabulary stays the same.
+
+    ``start`` trains every project in the background; until a project's first model is ready a call
+    to it answers ``NotReadyError`` (503, Retry-After) instead of waiting. Without ``start`` (the
+    command line, or ``KMGRAPH_TRAIN_AT_START=false``) the first call trains the model and waits. A model is tied to the
+    version of its project's vocabulary (``version_of``, the curation catalog's current version):
+    record writes and updates that leave that vocabulary alone keep it, and a new version trains a
+    new model in the background while the old one answers.
+    """
+
+    RETRY_AFTER = 5  # seconds a client is asked to wait for a model in training
+
+    def __init__(self, store: Store, concepts: ConceptIndexCache,
+                 version_of: Callable[[str], object] | None = None) -> None:
         self.store = store
         self.concepts = concepts
+        self._version_of = version_of
         self._lock = threading.Lock()
-        self._taggers: dict[str, Tagger] = {}
-        self._version: object = None
+        self._models: dict[str, _Model] = {}
+        self._training: dict[str, threading.Thread] = {}
+        self._failures: dict[str, str] = {}
+        self._checked: tuple[object, dict[str, object]] | None = None  # (store counter, versions seen)
+        self._ahead = False  # trained ahead (start), so a missing model answers 503 instead of waiting
+
+    def start(self) -> None:
+        """Train every project in the background (a service calls this at start)."""
+        self._ahead = True
+        for project_id in PROJECTS:
+            self._train_in_background(project_id, self._current(project_id))
 
     def suggest(self, project_id: str, text: str, lang: str, limit: int, threshold: float,
                 max_chars: int) -> list[Suggestion]:
@@ -86,14 +118,76 @@ class Taggers:
         return self.get(project_id).suggest(text, lang, limit, threshold)
 
     def get(self, project_id: str) -> Tagger:
+        """The project's model for its current vocabulary, else the one before while the new one trains."""
         if project_id not in PROJECTS:
             raise NotFoundError(f"no project {project_id!r}; projects: {', '.join(PROJECTS)}")
-        version = self.store.vocabulary_version
+        current = self._current(project_id)
+        model = self._models.get(project_id)
+        if model is not None and model.trained_on == current:
+            return model.tagger
+        if model is None and not self._ahead:
+            return self._train(project_id, current).tagger
+        self._train_in_background(project_id, current)
+        if model is not None:
+            return model.tagger
+        raise NotReadyError(f"project {project_id} is being trained; retry in a few seconds",
+                            retry_after=self.RETRY_AFTER, detail={"project": project_id})
+
+    def status(self) -> dict[str, dict]:
+        """Per project: ready (a model answers), current (trained on the vocabulary as it is), training,
+        and ``state``, one word for all of it (ready, training, updating, stale, untrained, failed)."""
+        out = {}
+        for project_id in PROJECTS:
+            model = self._models.get(project_id)
+            thread = self._training.get(project_id)
+            training = thread is not None and thread.is_alive()
+            current = model is not None and model.trained_on == self._current(project_id)
+            error = self._failures.get(project_id)
+            if model is not None and not current and not training and self._ahead:
+                self._train_in_background(project_id, self._current(project_id))  # a new version: noticed here
+                training = True
+            if model is None:
+                state = "training" if training else "failed" if error else "untrained"
+            else:
+                state = "ready" if current else "updating" if training else "stale"
+            out[project_id] = {"state": state, "ready": model is not None, "current": current, "training": training,
+                               "trained_on": None if model is None else model.trained_on,
+                               "trained_at": None if model is None else model.trained_at, "error": error}
+        return out
+
+    def _current(self, project_id: str) -> object:
+        """The version a model of this project should be built from, re-read only after a vocabulary write."""
+        counter = self.store.vocabulary_version
+        checked = self._checked
+        if checked is None or checked[0] != counter:
+            versions = {}
+            for pid, project in PROJECTS.items():
+                version = self._version_of(project.vocab) if self._version_of else None
+                versions[pid] = counter if version is None else version  # no catalog: any vocabulary write
+            checked = self._checked = (counter, versions)
+        return checked[1][project_id]
+
+    def _train_in_background(self, project_id: str, version: object) -> None:
         with self._lock:
-            if version != self._version:
-                self._taggers, self._version = {}, version
-            if project_id not in self._taggers:
-                concepts = self.concepts.get()
-                self._taggers[project_id] = build_tagger(PROJECTS[project_id], concepts, catalogue_corpus(self.store),
-                                                         training_examples())
-            return self._taggers[project_id]
+            running = self._training.get(project_id)
+            if running is not None and running.is_alive():
+                return
+            thread = threading.Thread(target=self._train_quietly, args=(project_id, version), daemon=True,
+                                      name=f"kmgraph-train-{project_id}")
+            self._training[project_id] = thread
+            thread.start()
+
+    def _train_quietly(self, project_id: str, version: object) -> None:
+        try:
+            self._train(project_id, version)
+        except Exception as exc:  # noqa: BLE001 - kept for /health; the next call trains again
+            self._failures[project_id] = f"{type(exc).__name__}: {exc}"
+
+    def _train(self, project_id: str, version: object) -> _Model:
+        tagger = build_tagger(PROJECTS[project_id], self.concepts.get(), catalogue_corpus(self.store),
+                              training_examples())
+        model = _Model(tagger, version, datetime.now(UTC).isoformat(timespec="seconds"))
+        with self._lock:
+            self._models[project_id] = model
+            self._failures.pop(project_id, None)
+        return model
