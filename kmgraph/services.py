@@ -47,6 +47,7 @@ class Services:
 
 ARCHIVE_SUFFIX = ".versions"  # vocabulary version archives, beside the store
 INDEX_SUFFIX = ".index"  # the retrieval index (derived: rebuilt from the store when missing)
+MODELS_SUFFIX = ".models"  # tagging models (derived: trained again when missing or stale)
 
 
 def beside_store(store: Store, suffix: str) -> Path | None:
@@ -62,7 +63,8 @@ def build_services(store: Store) -> Services:
     records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
     curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = [] if store.read_only else curator.recover()  # a read-only view leaves that to the writer
-    return Services(store, validator, concepts, records, Taggers(store, concepts, curator.catalog.current_version), curator, KmgbfCache(store),
+    taggers = Taggers(store, concepts, curator.catalog.current_version, beside_store(store, MODELS_SUFFIX))
+    return Services(store, validator, concepts, records, taggers, curator, KmgbfCache(store),
                     DocumentValidator(validator, concepts), ThesaurusCache(store, concepts), recovered)
 
 

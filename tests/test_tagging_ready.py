@@ -84,3 +84,27 @@ def test_trained_ahead_and_kept(server):
     wait_until(url, "ready")
     assert httpx.get(url + "/v1/projects/gbf-targets", timeout=30).json()["modification_time"] >= \
         project["modification_time"]
+
+
+def test_saved_models_make_a_restart_ready_and_a_damaged_one_is_trained_again(tmp_path):
+    store = tmp_path / "store"
+    env = {"KMGRAPH_TRAIN_AT_START": "true"}
+    first = live.start(store, env=env, timeout=180)
+    try:
+        wait_until(first.url, "ready")
+    finally:
+        first.stop()
+    models = tmp_path / "store.models"
+    assert sorted(p.name for p in models.iterdir()) == ["aichi-targets.joblib", "gbf-targets.joblib"]
+    (models / "aichi-targets.joblib").write_bytes(b"not a model")
+    again = live.start(store, env=env, timeout=180)
+    try:
+        states = health(again.url)
+        assert states == {"gbf-targets": "ready", "aichi-targets": "training"}  # loaded / trained again
+        r, seconds = suggest(again.url)
+        assert r.status_code == 200 and seconds < 2
+        aichi = httpx.post(again.url + "/v1/projects/aichi-targets/suggest", data=TEXT, timeout=60)
+        assert aichi.status_code == 503
+        wait_until(again.url, "ready")
+    finally:
+        again.stop()

@@ -11,6 +11,7 @@ from ..config import Settings
 from .group import main
 from .options import (
     out_console,
+    reading_store,
     reports_errors,
     store_option,
     vocabulary_store,
@@ -32,8 +33,7 @@ def tag(text: str | None, file: Path | None, lang: str, project: str, limit: int
     import json
 
     from ..errors import InputError
-    from ..tagging.projects import Taggers
-    from ..vocab.concepts import ConceptIndexCache
+    from ..services import build_services
 
     if file is not None:
         text = file.read_text(encoding="utf-8")
@@ -41,7 +41,7 @@ def tag(text: str | None, file: Path | None, lang: str, project: str, limit: int
         raise InputError("give a TEXT or --file")
     settings = Settings.load(store=store)
     with vocabulary_store(settings) as backend:
-        suggestions = Taggers(backend, ConceptIndexCache(backend)).get(project).suggest(text, lang, limit)
+        suggestions = build_services(backend).taggers.get(project).suggest(text, lang, limit)
     if as_json:
         click.echo(json.dumps([s.as_dict() for s in suggestions], ensure_ascii=False, indent=2))
         return
@@ -51,6 +51,32 @@ def tag(text: str | None, file: Path | None, lang: str, project: str, limit: int
     for s in suggestions:
         table.add_row(s.notation, f"{s.score:.3f}", s.label, ", ".join(s.evidence), "; ".join(s.path))
     out_console.print(table)
+
+
+@main.command()
+@click.argument("projects", nargs=-1)
+@store_option
+@reports_errors
+def train(projects: tuple[str, ...], store: Path | None) -> None:
+    """Train tagging projects now (default: all) and save their models beside the store.
+
+    A service trains the projects that have no current model when it starts; `kmgraph train`
+    prepares them beforehand, so that a start on a large store is ready at once.
+    """
+    import time
+
+    from ..services import build_services
+    from ..tagging.projects import PROJECTS
+
+    with reading_store(Settings.load(store=store)) as backend:
+        taggers = build_services(backend).taggers
+        for project_id in projects or tuple(PROJECTS):
+            started = time.perf_counter()
+            model = taggers.train(project_id)
+            kind, version = model.trained_on
+            on = f"version {version} of {PROJECTS[project_id].vocab}" if kind == "version" else "the vocabularies"
+            where = f"; saved in {taggers.models_dir}" if taggers.models_dir and kind == "version" else ""
+            click.echo(f"{project_id}: trained on {on} in {time.perf_counter() - started:.1f} s{where}")
 
 
 @main.command("eval-tagging")

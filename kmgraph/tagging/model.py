@@ -10,6 +10,7 @@ their goal. Every suggestion carries its evidence: the words that weighed most, 
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -45,19 +46,24 @@ class Suggestion:
                 "evidence": self.evidence, "path": self.path}
 
 
+def _as_given(tokens: list[str]) -> list[str]:
+    """The vectorizers get analysed tokens already (a named function, so that models can be saved)."""
+    return tokens
+
+
 class _Linear:
     """TF-IDF over stems (1-2 grams) and a multinomial logistic regression."""
 
     def __init__(self) -> None:
-        self.vectorizer = TfidfVectorizer(analyzer=lambda s: s, sublinear_tf=True, min_df=1)
+        self.vectorizer = TfidfVectorizer(analyzer=_as_given, sublinear_tf=True, min_df=1)
         self.model = LogisticRegression(C=20.0, max_iter=2000)
         self.classes: list[str] = []
 
     @staticmethod
     def features(stems: list[str]) -> list[str]:
-        return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])]
+        return stems + [f"{a} {b}" for a, b in itertools.pairwise(stems)]
 
-    def fit(self, docs: list[list[str]], labels: list[str]) -> "_Linear":
+    def fit(self, docs: list[list[str]], labels: list[str]) -> _Linear:
         matrix = self.vectorizer.fit_transform([self.features(d) for d in docs])
         self.model.fit(matrix, labels)
         self.classes = list(self.model.classes_)
@@ -119,9 +125,9 @@ class _Neighbours:
 
     def __init__(self, k: int = 7) -> None:
         self.k = k
-        self.vectorizer = TfidfVectorizer(analyzer=lambda s: s, sublinear_tf=True)
+        self.vectorizer = TfidfVectorizer(analyzer=_as_given, sublinear_tf=True)
 
-    def fit(self, docs: list[list[str]], labels: list[set[str]]) -> "_Neighbours":
+    def fit(self, docs: list[list[str]], labels: list[set[str]]) -> _Neighbours:
         self.matrix = self.vectorizer.fit_transform([_Linear.features(d) for d in docs])
         self.labels = labels
         return self
@@ -159,7 +165,7 @@ class Tagger:
     # training --------------------------------------------------------------------------------
 
     def concept_texts(self, c: Concept) -> list[str]:
-        texts = list(c.pref.get(lang) for lang in ("en",) if lang in c.pref)
+        texts = [c.pref.get(lang) for lang in ("en",) if lang in c.pref]
         texts += [t for t, lang in c.alt if lang in ("en", "")]
         texts += [d for lang, d in c.definition.items() if lang == "en"]
         for child in self.concepts.descendants(c.iri):
@@ -169,7 +175,7 @@ class Tagger:
         texts += self.corpus.get(c.iri, [])
         return [t for t in texts if t]
 
-    def fit(self, examples: list[Example]) -> "Tagger":
+    def fit(self, examples: list[Example]) -> Tagger:
         docs, labels = [], []
         for c in self.targets:
             for t in self.concept_texts(c):

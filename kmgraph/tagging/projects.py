@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+
+import joblib
 
 from ..errors import NotFoundError, NotReadyError, TooLargeError
 from ..namespaces import KMO
@@ -17,6 +21,7 @@ from .model import Example, Suggestion, Tagger
 from .text import WordMap
 
 TRAINING = ONTOLOGY_DIR / "training/aichi-activities.jsonl"
+MODEL_FORMAT = 1  # of the saved model files: a file of another format is trained again
 ID = "https://w3id.org/kmgraph/id/"
 
 
@@ -82,7 +87,9 @@ class _Model:
 class Taggers:
     """The taggers of one store, trained ahead and kept while their vocabulary stays the same.
 
-    ``start`` trains every project in the background; until a project's first model is ready a call
+    Models are saved in ``models_dir`` (beside the store) with the version they were built from, so a
+    restart with the same vocabularies is ready at once; a missing or unreadable file is trained
+    again. ``start`` loads them, and trains every project without a current model in the background; until a project's first model is ready a call
     to it answers ``NotReadyError`` (503, Retry-After) instead of waiting. Without ``start`` (the
     command line, or ``KMGRAPH_TRAIN_AT_START=false``) the first call trains the model and waits. A model is tied to the
     version of its project's vocabulary (``version_of``, the curation catalog's current version):
@@ -93,10 +100,11 @@ class Taggers:
     RETRY_AFTER = 5  # seconds a client is asked to wait for a model in training
 
     def __init__(self, store: Store, concepts: ConceptIndexCache,
-                 version_of: Callable[[str], object] | None = None) -> None:
+                 version_of: Callable[[str], int | None] | None = None, models_dir: Path | None = None) -> None:
         self.store = store
         self.concepts = concepts
         self._version_of = version_of
+        self.models_dir = models_dir
         self._lock = threading.Lock()
         self._models: dict[str, _Model] = {}
         self._training: dict[str, threading.Thread] = {}
@@ -108,7 +116,19 @@ class Taggers:
         """Train every project in the background (a service calls this at start)."""
         self._ahead = True
         for project_id in PROJECTS:
-            self._train_in_background(project_id, self._current(project_id))
+            current = self._current(project_id)
+            saved = self._load(project_id)
+            if saved is not None and saved.trained_on == current:
+                with self._lock:
+                    self._models.setdefault(project_id, saved)
+            else:
+                self._train_in_background(project_id, current)
+
+    def train(self, project_id: str) -> _Model:
+        """Train (and save) one project's model now: ``kmgraph train``."""
+        if project_id not in PROJECTS:
+            raise NotFoundError(f"no project {project_id!r}; projects: {', '.join(PROJECTS)}")
+        return self._train(project_id, self._current(project_id))
 
     def suggest(self, project_id: str, text: str, lang: str, limit: int, threshold: float,
                 max_chars: int) -> list[Suggestion]:
@@ -126,6 +146,11 @@ class Taggers:
         if model is not None and model.trained_on == current:
             return model.tagger
         if model is None and not self._ahead:
+            saved = self._load(project_id)
+            if saved is not None and saved.trained_on == current:
+                with self._lock:
+                    self._models.setdefault(project_id, saved)
+                return saved.tagger
             return self._train(project_id, current).tagger
         self._train_in_background(project_id, current)
         if model is not None:
@@ -160,10 +185,11 @@ class Taggers:
         counter = self.store.vocabulary_version
         checked = self._checked
         if checked is None or checked[0] != counter:
-            versions = {}
+            versions: dict[str, object] = {}
             for pid, project in PROJECTS.items():
                 version = self._version_of(project.vocab) if self._version_of else None
-                versions[pid] = counter if version is None else version  # no catalog: any vocabulary write
+                # Without a catalog version, any vocabulary write of this process (never saved to disk).
+                versions[pid] = ("writes", counter) if version is None else ("version", version)
             checked = self._checked = (counter, versions)
         return checked[1][project_id]
 
@@ -187,7 +213,36 @@ class Taggers:
         tagger = build_tagger(PROJECTS[project_id], self.concepts.get(), catalogue_corpus(self.store),
                               training_examples())
         model = _Model(tagger, version, datetime.now(UTC).isoformat(timespec="seconds"))
+        self._save(project_id, model)  # first, so that a model said to be ready is also on disk
         with self._lock:
             self._models[project_id] = model
             self._failures.pop(project_id, None)
         return model
+
+    def _model_path(self, project_id: str) -> Path | None:
+        return self.models_dir / f"{project_id}.joblib" if self.models_dir is not None else None
+
+    def _save(self, project_id: str, model: _Model) -> None:
+        """Keep a model built from a recorded vocabulary version; written whole, then renamed."""
+        path = self._model_path(project_id)
+        if path is None or model.trained_on[0] != "version":  # type: ignore[index]
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".joblib.partial")
+        joblib.dump({"format": MODEL_FORMAT, "project": project_id, "trained_on": model.trained_on,
+                     "trained_at": model.trained_at, "tagger": model.tagger}, partial)
+        os.replace(partial, path)
+
+    def _load(self, project_id: str) -> _Model | None:
+        """The saved model, or None when there is none or it cannot be read (it is trained again)."""
+        path = self._model_path(project_id)
+        if path is None or not path.is_file():
+            return None
+        try:
+            saved = joblib.load(path)
+            if saved["format"] != MODEL_FORMAT or saved["project"] != project_id:
+                return None
+            return _Model(saved["tagger"], tuple(saved["trained_on"]), saved["trained_at"])
+        except Exception as exc:  # noqa: BLE001 - a damaged file of any kind means: train again
+            self._failures[project_id] = f"saved model unreadable ({type(exc).__name__}); trained again"
+            return None
