@@ -46,8 +46,9 @@ class Settings(BaseSettings):
     tokens_file: Path | None = _setting(doc="tokens file (`kmgraph token create`)", flag="--tokens-file",
                                         shown="`<store>.tokens.json`")
     log_level: str = _setting("info", doc="log level of the HTTP server", pattern=r"^(critical|error|warning|info|debug|trace)$")
-    train_at_start: bool = _setting(True, doc="train every tagging project in the background when the service "
-                                              "starts (else on first use, which then waits)")
+    train_at_start: bool = _setting(True, doc="train the tagging projects ahead: `kmgraph init` trains them, the "
+                                              "service trains any without a current model in the background as "
+                                              "it starts (else each trains on first use, which then waits)")
     http_stack: str = _setting("fast", doc="HTTP server internals: `fast` (uvloop event loop, httptools parser) or "
                                            "`standard` (asyncio, h11)", pattern=r"^(fast|standard)$")
     # SPARQL safety

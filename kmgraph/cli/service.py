@@ -16,6 +16,7 @@ from ..config import Settings
 from ..records.service import RECORD_GRAPH
 from ..services import build_services, initialise
 from ..store import open_store
+from ..tagging.projects import PROJECTS
 from ..vocab import bundled
 from .group import main
 from .options import (
@@ -92,9 +93,15 @@ def init(store: Path | None) -> None:
     """Create the store (if needed) and load the ontology, the vocabularies and the sample catalogue."""
     settings = Settings.load(store=store)
     with open_store(settings, query_workers=0) as backend:
-        triples, records = _init(build_services(backend))
-    click.echo(f"store {settings.store}: {len(bundled.bundled_graphs())} graphs, {triples} triples, "
-               f"{records} sample records loaded")
+        services = build_services(backend)
+        triples, records = _init(services)
+        click.echo(f"store {settings.store}: {len(bundled.bundled_graphs())} graphs, {triples} triples, "
+                   f"{records} sample records loaded")
+        if settings.train_at_start:
+            for project_id in PROJECTS:
+                with err_console.status(f"training tagging project {project_id}"):
+                    services.taggers.train(project_id)
+                click.echo(f"tagging project {project_id} trained (saved beside the store)")
 
 
 def _init(services) -> tuple[int, int]:
