@@ -112,6 +112,8 @@ def test_check_store_finds_broken_invariants(tmp_path):
                               f"{{ ?v <https://w3id.org/kmgraph/ontology#recordId> \"{record_id}\" }} }}",
             "record-shape": "INSERT DATA { GRAPH <https://w3id.org/kmgraph/graph/record/stray> "
                             "{ <urn:x> <http://purl.org/dc/terms/type> <urn:t> } }",
+            "record-counts": "DELETE WHERE { GRAPH <https://w3id.org/kmgraph/graph/system/statistics> "
+                             "{ ?c <https://w3id.org/kmgraph/ontology#recordCount> ?n } }",
             "current-version-pointer": "INSERT { GRAPH ?cat { <urn:v9> <https://w3id.org/kmgraph/ontology#ofVocabulary> ?v ; "
                                        "<https://w3id.org/kmgraph/ontology#versionStatus> 'current' } } WHERE { "
                                        "BIND (<https://w3id.org/kmgraph/graph/system/vocabularies> AS ?cat) "

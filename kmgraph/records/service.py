@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
 
 import pyoxigraph as ox
 
@@ -29,6 +30,7 @@ from ..store import Store
 from ..validation import RecordValidator
 from ..validation.records import no_record
 from ..vocab.concepts import ConceptIndex, ConceptIndexCache
+from .counts import STATISTICS_GRAPH, count_update, counted_concepts, rebuild_update
 from .index import IndexedRecord, RetrievalIndex
 
 RECORD_BASE = BASE + "record/"
@@ -68,6 +70,9 @@ class RecordService:
         self.validator = validator
         self.concepts = concepts
         self.index = index
+        # The counts move by the difference between a record's old and new content: the old content
+        # read and the write made by one writer at a time.
+        self._write_lock = threading.Lock()
 
     # reading -----------------------------------------------------------------------------------
 
@@ -218,20 +223,39 @@ class RecordService:
             ox.Triple(v, ox.NamedNode(str(KMO) + "submittedFrom"), ox.Literal(actor.client)),
             ox.Triple(v, ox.NamedNode(str(KMO) + "snapshot"), ox.Literal(snapshot)),
         ]
-        # One update request, one transaction: the record, its provenance and its history together.
-        self.store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {_data(content + provenance)} }}\n"
-                          f"GRAPH <{HISTORY_GRAPH}> {{ {_data(history)} }} }}", graphs=[graph.value, HISTORY_GRAPH])
-        self.index.upsert([indexed(record_id, node, content, self.concepts.get())])
+        concepts = self.concepts.get()
+        with self._write_lock:
+            existed = self.store.has_graph(graph.value)
+            before = self.triples(record_id, include_deleted=True) if existed else []
+            counting = count_update(counted_concepts(node, before, concepts), counted_concepts(node, content, concepts),
+                                    new_record=not existed)
+            # One update request, one transaction: the record, its provenance, its history and the
+            # counts together.
+            self.store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {_data(content + provenance)} }}\n"
+                              f"GRAPH <{HISTORY_GRAPH}> {{ {_data(history)} }} }}"
+                              + (f" ;\n{counting}" if counting else ""),
+                              graphs=[graph.value, HISTORY_GRAPH, STATISTICS_GRAPH])
+        self.index.upsert([indexed(record_id, node, content, concepts)])
 
     # the retrieval index -----------------------------------------------------------------------
 
     def ensure_index(self) -> bool:
-        """Rebuild the retrieval index when it does not hold as many records as the store; say if it did."""
-        rows = list(self.store.query(query_text("system/record-graph-count"), union_default_graph=False))
-        if int(rows[0]["n"].value) == self.index.count(with_deleted=True):
+        """Rebuild the retrieval index and the counts when either does not hold as many records as the
+        store (records loaded behind kmgraph's back, a copy of another store); say if it did."""
+        records = self._record_graphs()
+        if records == self.index.count(with_deleted=True) and records == self.counted_records():
             return False
         self.reindex()
         return True
+
+    def _record_graphs(self) -> int:
+        rows = list(self.store.query(query_text("system/record-graph-count"), union_default_graph=False))
+        return int(rows[0]["n"].value)
+
+    def counted_records(self) -> int:
+        """How many records the statistics graph counts (0 when it has none)."""
+        rows = list(self.store.query(query_text("records/counted-records"), union_default_graph=False))
+        return int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
 
     def reindex(self) -> int:
         """Rebuild the retrieval index from the records in the store."""
@@ -239,11 +263,14 @@ class RecordService:
         by_graph: dict[str, list[ox.Triple]] = {}
         for row in self.store.query(query_text("system/records-for-index"), union_default_graph=False):
             by_graph.setdefault(row["g"].value, []).append(ox.Triple(row["s"], row["p"], row["o"]))
-        records = []
+        records, counted = [], []
         for graph, triples in by_graph.items():
             node = next((t.subject for t in triples if t.predicate == TYPE), None)
             if node is not None:
                 records.append(indexed(graph[len(RECORD_GRAPH):], node, triples, concepts))
+                counted.append(counted_concepts(node, triples, concepts))
+        with self._write_lock:
+            self.store.update(rebuild_update(counted, self._record_graphs()), graphs=[STATISTICS_GRAPH])
         self.index.clear()
         self.index.upsert(records)
         return len(records)
