@@ -1,5 +1,5 @@
-"""The bounded load test (bench/loadtest.py) against a running server: 16 clients for 60 s, no error,
-and every acknowledged submission stored."""
+"""The bounded load test (bench/loadtest.py) against a running server: 16 clients for 30 s, no error,
+and every acknowledged submission stored. (`make bench` runs it for 60 s on both HTTP stacks.)"""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from .services import server
 
 
 @pytest.mark.slow
-def test_sixteen_clients_for_a_minute(tmp_path):
+def test_sixteen_clients_for_half_a_minute(tmp_path):
     node = TokenRegistry(tmp_path / "store.tokens.json").create("node-load", "node")
     live = server.start(tmp_path / "store")
     try:
-        result = run(live.url, node, clients=16, duration=60)
+        result = run(live.url, node, clients=16, duration=30)
         print("\n" + report(result))
         assert result["errors"] == 0, {k: v["error_examples"] for k, v in result["kinds"].items()}
         assert all(k["requests"] > 0 for k in result["kinds"].values())
