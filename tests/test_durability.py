@@ -57,8 +57,11 @@ def run_and_kill(store, mode: str, seed: int, delay: float, wait_for: int = 0) -
 
 
 @pytest.mark.slow
+ROUNDS = 14  # 7 of each kind: each round restarts a process and checks the whole store (about 5 s)
+
+
 def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path):
-    """20 rounds: record submissions or a vocabulary load, killed at a random moment."""
+    """14 rounds: record submissions or a vocabulary load, killed at a random moment."""
     store_dir = tmp_path / "store"
     with EmbeddedStore(store_dir, query_workers=0) as s:
         load_bundled(s)
@@ -66,12 +69,12 @@ def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path):
     acknowledged: dict[str, str] = {}
     vocab_seeds: list[int] = []  # seeds of loads that were acknowledged
     attempted: list[int] = []
-    for round_ in range(20):
+    for round_ in range(ROUNDS):
         mode = "vocab" if round_ % 2 else "records"
         if mode == "vocab":
             attempted.append(round_)
         # The last two rounds wait for acknowledged writes before the kill, whatever the machine's speed.
-        wait_for = 0 if round_ < 18 else (1 if mode == "vocab" else 10)
+        wait_for = 0 if round_ < ROUNDS - 2 else (1 if mode == "vocab" else 10)
         acks = run_and_kill(store_dir, mode, round_, rng.uniform(0.05, 3.0 if mode == "vocab" else 0.6), wait_for)
         for ack in acks:
             if mode == "records":
