@@ -63,7 +63,7 @@ def build_services(store: Store) -> Services:
     records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
     curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = [] if store.read_only else curator.recover()  # a read-only view leaves that to the writer
-    taggers = Taggers(store, concepts, curator.catalog.current_version, beside_store(store, MODELS_SUFFIX))
+    taggers = Taggers(store, concepts, curator.catalog.vocabularies, beside_store(store, MODELS_SUFFIX))
     return Services(store, validator, concepts, records, taggers, curator, KmgbfCache(store),
                     DocumentValidator(validator, concepts), ThesaurusCache(store, concepts), recovered)
 

@@ -198,10 +198,6 @@ class Catalog:
     def next_number(self, vocab_id: str) -> int:
         return max((v.number for v in self.versions(vocab_id)), default=0) + 1
 
-    def current_version(self, vocab_id: str) -> int | None:
-        """The current version number of one vocabulary (None: it has no version record)."""
-        return self.vocabularies().get(vocab_id)
-
     def vocabularies(self) -> dict[str, int | None]:
         """Every vocabulary with a version record and its current version number."""
         out: dict[str, int | None] = {}

@@ -92,7 +92,7 @@ class Taggers:
     again. ``start`` loads them, and trains every project without a current model in the background; until a project's first model is ready a call
     to it answers ``NotReadyError`` (503, Retry-After) instead of waiting. Without ``start`` (the
     command line, or ``KMGRAPH_TRAIN_AT_START=false``) the first call trains the model and waits. A model is tied to the
-    version of its project's vocabulary (``version_of``, the curation catalog's current version):
+    version of its project's vocabulary (``versions``: the curation catalog's current versions):
     record writes and updates that leave that vocabulary alone keep it, and a new version trains a
     new model in the background while the old one answers.
     """
@@ -100,10 +100,10 @@ class Taggers:
     RETRY_AFTER = 5  # seconds a client is asked to wait for a model in training
 
     def __init__(self, store: Store, concepts: ConceptIndexCache,
-                 version_of: Callable[[str], int | None] | None = None, models_dir: Path | None = None) -> None:
+                 versions: Callable[[], dict[str, int | None]] | None = None, models_dir: Path | None = None) -> None:
         self.store = store
         self.concepts = concepts
-        self._version_of = version_of
+        self._versions = versions
         self.models_dir = models_dir
         self._lock = threading.Lock()
         self._models: dict[str, _Model] = {}
@@ -185,9 +185,10 @@ class Taggers:
         counter = self.store.vocabulary_version
         checked = self._checked
         if checked is None or checked[0] != counter:
+            current = self._versions() if self._versions else {}  # one catalog read for every project
             versions: dict[str, object] = {}
             for pid, project in PROJECTS.items():
-                version = self._version_of(project.vocab) if self._version_of else None
+                version = current.get(project.vocab)
                 # Without a catalog version, any vocabulary write of this process (never saved to disk).
                 versions[pid] = ("writes", counter) if version is None else ("version", version)
             checked = self._checked = (counter, versions)

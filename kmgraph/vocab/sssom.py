@@ -142,7 +142,7 @@ def parse_sssom(text: str, name: str = "SSSOM table") -> MappingSet:
         for column, cell in zip(columns, cells):
             cell = cell.strip()
             if cell and column in kept:
-                mapping[column] = _split(cell) if _is_multivalued(mset, column) else cell
+                mapping[column] = _split(cell) if _is_multivalued(column) else cell
         mset.mappings.append(mapping)
         mset.lines.append(number)
     _propagate(mset, set(columns))
@@ -191,7 +191,7 @@ def _columns(mset: MappingSet, columns: list[str]) -> set[str]:
     return kept
 
 
-def _is_multivalued(mset: MappingSet, slot: str) -> bool:
+def _is_multivalued(slot: str) -> bool:
     spec = model().slots.get(slot)
     return bool(spec and spec.multivalued)
 
