@@ -42,6 +42,7 @@ from .config import AUDIT_SUFFIX, Settings
 from .queries import QueryCatalog
 from .services import Services, beside_store, build_services, initialise
 from .store import Store, open_store
+from .tagging.config import load_projects
 from .web import STATIC_DIR, forms, pages, render, templates
 
 DESCRIPTION = """Knowledge graph and ontology service for the CBD biodiversity vocabularies:
@@ -60,13 +61,14 @@ def _attach(app: FastAPI, services: Services) -> None:
 
 def create_app(settings: Settings, store: Store | None = None, services: Services | None = None) -> FastAPI:
     """The app; with no ``store`` given it opens (and, if empty, initialises) the configured one."""
+    projects = load_projects(settings.projects_file)  # a wrong projects file stops here, before any request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store or open_store(settings)
         if owned:
-            _attach(app, build_services(app.state.store))
+            _attach(app, build_services(app.state.store, projects))
             if app.state.store.is_empty():
                 initialise(app.state.services)
         app.state.store.start()
@@ -93,7 +95,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
     app.state.expensive = ExpensiveSlots(settings.max_expensive, settings.query_wait)
     if store is not None:
         app.state.store = store
-        _attach(app, services or build_services(store))
+        _attach(app, services or build_services(store, projects))
     problems.install(app)
     openapi.install(app)
     docs.install(app)

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     train_at_start: bool = _setting(True, doc="train the tagging projects ahead: `kmgraph init` trains them, the "
                                               "service trains any without a current model in the background as "
                                               "it starts (else each trains on first use, which then waits)")
+    projects_file: Path | None = _setting(doc="tagging projects (TOML, as Annif's projects.toml: vocabulary, languages, "
+                                                "backend and its parameters per project)", flag="--projects",
+                                            shown="the bundled `ontology/training/projects.toml`")
     http_stack: str = _setting("fast", doc="HTTP server internals: `fast` (uvloop event loop, httptools parser) or "
                                            "`standard` (asyncio, h11)", pattern=r"^(fast|standard)$")
     # SPARQL safety

@@ -21,6 +21,7 @@ from .records.index import RetrievalIndex
 from .records.service import RecordService
 from .resources import ONTOLOGY_FILE, ROOT
 from .store import Store
+from .tagging.config import Project, load_projects
 from .tagging.projects import Taggers
 from .validation import RecordValidator
 from .vocab import bundled
@@ -56,14 +57,15 @@ def beside_store(store: Store, suffix: str) -> Path | None:
     return path.with_name(path.name + suffix) if path is not None else None
 
 
-def build_services(store: Store) -> Services:
+def build_services(store: Store, projects: dict[str, Project] | None = None) -> Services:
+    """Every service over ``store``; ``projects``: the tagging projects (default: the bundled file)."""
     validator = RecordValidator(store)
     concepts = ConceptIndexCache(store)
     index = beside_store(store, INDEX_SUFFIX)
     records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
     curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = [] if store.read_only else curator.recover()  # a read-only view leaves that to the writer
-    taggers = Taggers(store, concepts, curator.catalog.vocabularies, beside_store(store, MODELS_SUFFIX))
+    taggers = Taggers(store, concepts, projects or load_projects(), curator.catalog.vocabularies, beside_store(store, MODELS_SUFFIX))
     return Services(store, validator, concepts, records, taggers, curator, KmgbfCache(store),
                     DocumentValidator(validator, concepts), ThesaurusCache(store, concepts), recovered)
 

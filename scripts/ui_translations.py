@@ -88,6 +88,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "Language": ("Langue", "Idioma"),
     "Language of the messages": ("Langue des messages", "Idioma de los mensajes"),
     "Language of the text": ("Langue du texte", "Idioma del texto"),
+    "Detect it": ("La détecter", "Detectarlo"),
     "Licence:": ("Licence :", "Licencia:"),
     "Loaded": ("Chargé", "Cargado"),
     "Loading…": ("Chargement…", "Cargando…"),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -12,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from kmgraph.app import create_app
 from kmgraph.config import Settings
-from kmgraph.tagging.evaluation import average, folds, scores, splits
+from kmgraph.tagging.evaluation import average, scores
+from kmgraph.tagging.folds import folds, splits
 
 from .conftest import REPO
 
@@ -103,9 +105,13 @@ def test_eval_tagging_command(tmp_path):
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "repeated 2 times" in r.stdout.splitlines()[0]
-    values = dict(line.split() for line in r.stdout.splitlines()[1:])
-    assert set(values) == {"P@1", "P@3", "R@5", "F1@5", "NDCG@5"}
-    assert float(values["NDCG@5"]) > 0.3  # far above chance (about 0.1) even with a third of the data
+    assert "hit@3" in r.stdout and "NDCG@5" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "3", "--json"],
+                       capture_output=True, text=True, timeout=600)
+    values = json.loads(r.stdout)["cross_validation"]
+    assert set(values) == {"all", "en"} and values["all"]["documents"] == len(lines[::3])
+    assert set(values["all"]) == {"P@1", "hit@3", "P@3", "R@5", "F1@5", "NDCG@5", "documents"}
+    assert values["all"]["NDCG@5"] > 0.3  # far above chance (about 0.1) even with a third of the data
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"no": "text"}\n')
     r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(bad)], capture_output=True, text=True)

@@ -95,11 +95,13 @@ def test_trained_ahead_kept_and_saved(server, tmp_path):
     # trained again (never a 5xx).
     server.stop()
     models = tmp_path / "store.models"
-    assert sorted(p.name for p in models.iterdir()) == ["aichi-targets.joblib", "gbf-targets.joblib"]
+    assert sorted(p.name for p in models.iterdir()) == ["aichi-targets.joblib", "chm-pow.joblib", "gbf-targets.joblib",
+                                                       "km-strategy.joblib"]
     (models / "aichi-targets.joblib").write_bytes(b"not a model")
     again = live.start(tmp_path / "store", env=ENV, timeout=180)
     try:
-        assert health(again.url) == {"gbf-targets": "ready", "aichi-targets": "training"}
+        assert health(again.url) == {"gbf-targets": "ready", "aichi-targets": "training", "km-strategy": "ready",
+                                     "chm-pow": "ready"}
         r, seconds = suggest(again.url)
         assert r.status_code == 200 and seconds < 2
         assert httpx.post(again.url + "/v1/projects/aichi-targets/suggest", data=TEXT, timeout=60).status_code == 503

@@ -49,7 +49,7 @@ def suggest_gbf_targets(prepared: Prepared, taggers, max_chars: int, limit: int 
     text = " ".join(p[lang] for p in parts if isinstance(p, dict) and isinstance(p.get(lang), str)).strip()
     if not text:
         return []
-    found = taggers.suggest("gbf-targets", text[:max_chars], lang, limit * 2, 0.0, max_chars)
+    _, found = taggers.suggest("gbf-targets", text[:max_chars], lang, limit * 2, 0.0, max_chars)
     return [{"identifier": s.notation, "label": s.label, "score": round(s.score, 4)}
             for s in found if s.notation.startswith("GBF-TARGET-")][:limit]
 

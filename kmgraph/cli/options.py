@@ -27,6 +27,11 @@ store_option = click.option(
     help="Store directory (default ./data/store, or $KMGRAPH_STORE).",
 )
 
+projects_option = click.option(
+    "--projects", "projects_file", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+    help="Tagging projects file (TOML; default the bundled one, or $KMGRAPH_PROJECTS_FILE).",
+)
+
 
 def reports_errors(func: Callable) -> Callable:
     """Turn a ``KmgraphError`` into one line on stderr and its exit code."""

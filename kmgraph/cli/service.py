@@ -16,12 +16,13 @@ from ..config import Settings
 from ..records.service import RECORD_GRAPH
 from ..services import build_services, initialise
 from ..store import open_store
-from ..tagging.projects import PROJECTS
+from ..tagging.config import load_projects
 from ..vocab import bundled
 from .group import main
 from .options import (
     err_console,
     out_console,
+    projects_option,
     reading_store,
     reports_errors,
     store_option,
@@ -33,17 +34,19 @@ from .running import announced
 @store_option
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1, or $KMGRAPH_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default 8000, or $KMGRAPH_PORT).")
+@projects_option
 @reports_errors
-def serve(store: Path | None, host: str | None, port: int | None) -> None:
+def serve(store: Path | None, host: str | None, port: int | None, projects_file: Path | None) -> None:
     """Start the HTTP service; an empty store is initialised with the bundled vocabularies first."""
     import uvicorn
 
     from ..app import create_app
 
-    settings = Settings.load(store=store, host=host, port=port)
+    settings = Settings.load(store=store, host=host, port=port, projects_file=projects_file)
+    projects = load_projects(settings.projects_file)  # a wrong file stops here, before the store is opened
     backend = open_store(settings)
     try:
-        services = build_services(backend)
+        services = build_services(backend, projects)
         if backend.is_empty():
             _init(services)
         app = create_app(settings, backend, services)
@@ -88,17 +91,20 @@ def _announce_write_token(settings: Settings, registry: TokenRegistry) -> None:
 
 @main.command()
 @store_option
+@projects_option
 @reports_errors
-def init(store: Path | None) -> None:
-    """Create the store (if needed) and load the ontology, the vocabularies and the sample catalogue."""
-    settings = Settings.load(store=store)
+def init(store: Path | None, projects_file: Path | None) -> None:
+    """Create the store (if needed) and load the ontology, the vocabularies and the sample catalogue;
+    then train the tagging projects (unless KMGRAPH_TRAIN_AT_START=false)."""
+    settings = Settings.load(store=store, projects_file=projects_file)
+    projects = load_projects(settings.projects_file)
     with open_store(settings, query_workers=0) as backend:
-        services = build_services(backend)
+        services = build_services(backend, projects)
         triples, records = _init(services)
         click.echo(f"store {settings.store}: {len(bundled.bundled_graphs())} graphs, {triples} triples, "
                    f"{records} sample records loaded")
         if settings.train_at_start:
-            for project_id in PROJECTS:
+            for project_id in services.taggers.projects:
                 with err_console.status(f"training tagging project {project_id}"):
                     services.taggers.train(project_id)
                 click.echo(f"tagging project {project_id} trained (saved beside the store)")

@@ -1,8 +1,7 @@
-"""Tagging projects (Annif's word): which concepts a tagger suggests, built and cached per store."""
+"""Tagging projects at run time: models trained ahead, kept on disk, and asked for suggestions."""
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Callable
@@ -12,47 +11,15 @@ from pathlib import Path
 
 import joblib
 
-from ..errors import NotFoundError, NotReadyError, TooLargeError
-from ..namespaces import KMO
-from ..resources import ONTOLOGY_DIR, query_text
+from ..errors import InputError, NotFoundError, NotReadyError, TooLargeError
+from ..resources import query_text
 from ..store import Store
 from ..vocab.concepts import ConceptIndex, ConceptIndexCache
-from .model import Example, Suggestion, Tagger
-from .text import WordMap
+from .base import Model, Suggestion, TrainingSet
+from .config import LANGUAGES, Project
+from .text import WordMap, detect_languages, language_of
 
-TRAINING = ONTOLOGY_DIR / "training/aichi-activities.jsonl"
-MODEL_FORMAT = 1  # of the saved model files: a file of another format is trained again
-ID = "https://w3id.org/kmgraph/id/"
-
-
-@dataclass(frozen=True)
-class Project:
-    id: str
-    name: str
-    vocab: str
-    types: tuple[str, ...]  # class IRIs of the candidate concepts
-    language: str = "en"
-
-    def describe(self, status: dict) -> dict:
-        """Annif's project description; ``status`` is this project's entry of ``Taggers.status``."""
-        return {"project_id": self.id, "name": self.name, "language": self.language,
-                "backend": {"backend_id": "kmgraph"}, "vocab": self.vocab, "is_trained": status["ready"],
-                "modification_time": status["trained_at"]}
-
-
-PROJECTS = {
-    "gbf-targets": Project("gbf-targets", "GBF goals and targets", "gbf", (str(KMO.Goal), str(KMO.Target))),
-    "aichi-targets": Project("aichi-targets", "Aichi Biodiversity Targets", "aichi",
-                             ("http://www.w3.org/2004/02/skos/core#Concept",)),
-}
-
-
-def training_examples() -> list[Example]:
-    out = []
-    for line in TRAINING.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        out.append(Example(row["text"], [ID + row["aichi_target"]] + [ID + t for t in row["gbf_targets"]]))
-    return out
+MODEL_FORMAT = 2  # of the saved model files: a file of another format is trained again
 
 
 def wordmap_for(concepts: ConceptIndex) -> WordMap:
@@ -63,23 +30,27 @@ def wordmap_for(concepts: ConceptIndex) -> WordMap:
     return WordMap(pairs)
 
 
-def catalogue_corpus(store: Store) -> dict[str, list[str]]:
-    corpus: dict[str, list[str]] = {}
+def catalogue_corpus(store: Store) -> dict[str, list[tuple[str, str]]]:
+    """Concept IRI -> (title, language) of the catalogue records tagged with it."""
+    corpus: dict[str, list[tuple[str, str]]] = {}
     for row in store.query(query_text("system/tagging-corpus")):
-        corpus.setdefault(row["tag"].value, []).append(row["text"].value)
+        text = row["text"].value
+        corpus.setdefault(row["tag"].value, []).append((text, language_of(text, LANGUAGES, "en")))
     return corpus
 
 
-def build_tagger(project: Project, concepts: ConceptIndex, corpus: dict[str, list[str]],
-                 examples: list[Example], wordmap: WordMap | None = None) -> Tagger:
+def training_set(project: Project, concepts: ConceptIndex, corpus: dict[str, list[tuple[str, str]]],
+                 wordmap: WordMap | None = None, examples=None) -> TrainingSet:
+    """What ``project`` learns from in this store (``examples``: other examples than the project's own)."""
     candidates = [c for c in concepts.concepts.values()
                   if c.vocab == project.vocab and any(t in c.types for t in project.types)]
-    return Tagger(concepts, candidates, wordmap or wordmap_for(concepts), corpus).fit(examples)
+    return TrainingSet(concepts, candidates, corpus, project.examples() if examples is None else examples,
+                       wordmap or wordmap_for(concepts), project.languages)
 
 
 @dataclass
 class _Model:
-    tagger: Tagger
+    tagger: Model
     trained_on: object  # the vocabulary version it was built from
     trained_at: str
 
@@ -99,13 +70,15 @@ class Taggers:
 
     RETRY_AFTER = 5  # seconds a client is asked to wait for a model in training
 
-    def __init__(self, store: Store, concepts: ConceptIndexCache,
+    def __init__(self, store: Store, concepts: ConceptIndexCache, projects: dict[str, Project],
                  versions: Callable[[], dict[str, int | None]] | None = None, models_dir: Path | None = None) -> None:
         self.store = store
+        self.projects = projects
         self.concepts = concepts
         self._versions = versions
         self.models_dir = models_dir
         self._lock = threading.Lock()
+        self._one_at_a_time = threading.Lock()
         self._models: dict[str, _Model] = {}
         self._training: dict[str, threading.Thread] = {}
         self._failures: dict[str, str] = {}
@@ -115,7 +88,9 @@ class Taggers:
     def start(self) -> None:
         """Train every project in the background (a service calls this at start)."""
         self._ahead = True
-        for project_id in PROJECTS:
+        for project in self.projects.values():
+            language_of("", project.languages, project.language)  # loads the language model now, not on a call
+        for project_id in self.projects:
             current = self._current(project_id)
             saved = self._load(project_id)
             if saved is not None and saved.trained_on == current:
@@ -126,21 +101,47 @@ class Taggers:
 
     def train(self, project_id: str) -> _Model:
         """Train (and save) one project's model now: ``kmgraph train``."""
-        if project_id not in PROJECTS:
-            raise NotFoundError(f"no project {project_id!r}; projects: {', '.join(PROJECTS)}")
+        if project_id not in self.projects:
+            raise NotFoundError(f"no project {project_id!r}; projects: {', '.join(self.projects)}")
         return self._train(project_id, self._current(project_id))
 
-    def suggest(self, project_id: str, text: str, lang: str, limit: int, threshold: float,
-                max_chars: int) -> list[Suggestion]:
-        """Suggestions of one project for a text of at most ``max_chars`` characters."""
-        if len(text) > max_chars:
-            raise TooLargeError(f"the text has {len(text)} characters; the limit is {max_chars}")
-        return self.get(project_id).suggest(text, lang, limit, threshold)
+    def suggest(self, project_id: str, text: str, lang: str | None, limit: int, threshold: float,
+                max_chars: int) -> tuple[str, list[Suggestion]]:
+        """The language and the suggestions of one project for a text of at most ``max_chars`` characters."""
+        lang, found = self.suggest_batch(project_id, [text], lang, limit, threshold, max_chars, evidence=True)[0]
+        return lang, found
 
-    def get(self, project_id: str) -> Tagger:
+    def suggest_batch(self, project_id: str, texts: list[str], lang: str | None, limit: int, threshold: float,
+                      max_chars: int, evidence: bool = False) -> list[tuple[str, list[Suggestion]]]:
+        """Each text's language (``lang``, else detected) and suggestions, scored in one batch."""
+        for text in texts:
+            if len(text) > max_chars:
+                raise TooLargeError(f"the text has {len(text)} characters; the limit is {max_chars}")
+        project = self.project(project_id)
+        if lang is not None and lang not in project.languages:
+            raise InputError(f"project {project_id} reads {', '.join(project.languages)}, not {lang}")
+        model = self.get(project_id)  # first: a project still training answers at once
+        langs = [lang or language_of(text, project.languages, project.language) for text in texts]
+        found = model.suggest_batch(list(zip(texts, langs)), limit, threshold, evidence)
+        return list(zip(langs, found))
+
+    def detect(self, text: str, languages: tuple[str, ...]) -> list[tuple[str, float]]:
+        """Annif's detect-language: each candidate language with its probability."""
+        unknown = sorted(set(languages) - set(LANGUAGES))
+        if unknown or not languages:
+            raise InputError(f"languages must be some of {', '.join(LANGUAGES)}")
+        return detect_languages(text, tuple(dict.fromkeys(languages)))
+
+    def project(self, project_id: str) -> Project:
+        """The project ``project_id`` (``NotFoundError`` names the projects there are)."""
+        if project_id not in self.projects:
+            raise NotFoundError(f"no project {project_id!r}; projects: {', '.join(self.projects)}")
+        return self.projects[project_id]
+
+    def get(self, project_id: str) -> Model:
         """The project's model for its current vocabulary, else the one before while the new one trains."""
-        if project_id not in PROJECTS:
-            raise NotFoundError(f"no project {project_id!r}; projects: {', '.join(PROJECTS)}")
+        if project_id not in self.projects:
+            raise NotFoundError(f"no project {project_id!r}; projects: {', '.join(self.projects)}")
         current = self._current(project_id)
         model = self._models.get(project_id)
         if model is not None and model.trained_on == current:
@@ -162,7 +163,7 @@ class Taggers:
         """Per project: ready (a model answers), current (trained on the vocabulary as it is), training,
         and ``state``, one word for all of it (ready, training, updating, stale, untrained, failed)."""
         out = {}
-        for project_id in PROJECTS:
+        for project_id in self.projects:
             model = self._models.get(project_id)
             thread = self._training.get(project_id)
             training = thread is not None and thread.is_alive()
@@ -177,6 +178,9 @@ class Taggers:
                 state = "ready" if current else "updating" if training else "stale"
             out[project_id] = {"state": state, "ready": model is not None, "current": current, "training": training,
                                "trained_on": None if model is None else model.trained_on,
+                               "model": None if model is None else model.tagger.describe(),
+                               "vocab_version": (model.trained_on[1] if model is not None
+                                                 and model.trained_on[0] == "version" else None),  # type: ignore[index]
                                "trained_at": None if model is None else model.trained_at, "error": error}
         return out
 
@@ -187,7 +191,7 @@ class Taggers:
         if checked is None or checked[0] != counter:
             current = self._versions() if self._versions else {}  # one catalog read for every project
             versions: dict[str, object] = {}
-            for pid, project in PROJECTS.items():
+            for pid, project in self.projects.items():
                 version = current.get(project.vocab)
                 # Without a catalog version, any vocabulary write of this process (never saved to disk).
                 versions[pid] = ("writes", counter) if version is None else ("version", version)
@@ -206,13 +210,14 @@ class Taggers:
 
     def _train_quietly(self, project_id: str, version: object) -> None:
         try:
-            self._train(project_id, version)
+            with self._one_at_a_time:  # one training at a time leaves the other core to the requests
+                self._train(project_id, version)
         except Exception as exc:  # noqa: BLE001 - kept for /health; the next call trains again
             self._failures[project_id] = f"{type(exc).__name__}: {exc}"
 
     def _train(self, project_id: str, version: object) -> _Model:
-        tagger = build_tagger(PROJECTS[project_id], self.concepts.get(), catalogue_corpus(self.store),
-                              training_examples())
+        data = training_set(self.projects[project_id], self.concepts.get(), catalogue_corpus(self.store))
+        tagger = self.projects[project_id].backend().train(data)
         model = _Model(tagger, version, datetime.now(UTC).isoformat(timespec="seconds"))
         self._save(project_id, model)  # first, so that a model said to be ready is also on disk
         with self._lock:
@@ -230,7 +235,8 @@ class Taggers:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".joblib.partial")
-        joblib.dump({"format": MODEL_FORMAT, "project": project_id, "trained_on": model.trained_on,
+        joblib.dump({"format": MODEL_FORMAT, "project": project_id, "backend": self.projects[project_id].backend_id,
+                     "trained_on": model.trained_on,
                      "trained_at": model.trained_at, "tagger": model.tagger}, partial)
         os.replace(partial, path)
 
@@ -241,7 +247,8 @@ class Taggers:
             return None
         try:
             saved = joblib.load(path)
-            if saved["format"] != MODEL_FORMAT or saved["project"] != project_id:
+            if (saved["format"], saved["project"], saved["backend"]) != (
+                    MODEL_FORMAT, project_id, self.projects[project_id].backend_id):
                 return None
             return _Model(saved["tagger"], tuple(saved["trained_on"]), saved["trained_at"])
         except Exception as exc:  # noqa: BLE001 - a damaged file of any kind means: train again

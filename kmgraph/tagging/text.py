@@ -1,5 +1,6 @@
-"""Text analysis for tagging: folding, tokens, Snowball stems in English, French and Spanish, and a
-French/Spanish-to-English word map learned from the parallel labels of the UN SDG KOS."""
+"""Text analysis for tagging: folding, tokens, Snowball stems in English, French and Spanish, the
+language of a text (py3langid, restricted to the languages asked about) and a French/Spanish-to-English
+word map learned from the parallel labels of the vocabularies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 import snowballstemmer
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from ..vocab.concepts import fold
 
@@ -42,6 +44,30 @@ def stem(word: str, lang: str = "en") -> str:
 
 def stems(text: str, lang: str = "en") -> list[str]:
     return [stem(w, lang) for w in tokens(text, lang)]
+
+
+SURE = 0.75  # below this probability the detector's best guess is not trusted (short, ambiguous texts)
+
+
+@lru_cache(maxsize=16)
+def _identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(languages))
+    return identifier
+
+
+def detect_languages(text: str, languages: tuple[str, ...]) -> list[tuple[str, float]]:
+    """Each of ``languages`` with the probability that ``text`` is written in it, the likeliest first."""
+    if len(languages) == 1:
+        return [(languages[0], 1.0)]
+    ranked = _identifier(tuple(sorted(languages))).rank(text)
+    return [(lang, float(p)) for lang, p in ranked]
+
+
+def language_of(text: str, languages: tuple[str, ...], default: str) -> str:
+    """The language of ``text`` among ``languages``; ``default`` when the detector is unsure."""
+    lang, p = detect_languages(text, languages)[0]
+    return lang if p >= SURE else default
 
 
 def spans(text: str) -> list[tuple[str, int, int]]:
@@ -91,3 +117,24 @@ class WordMap:
             elif len(word) >= 5:
                 out.append(stem(word, "en"))
         return out
+
+
+class Highlighter:
+    """Turns stem features back into the words of the text they came from (analysed once per text)."""
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.text = text
+        self.spans = spans(text)
+        self.stemmed = [stem(w, lang) for w, _, _ in self.spans]
+
+    def find(self, features: list[str]) -> list[str]:
+        found: list[str] = []
+        for feature in dict.fromkeys(features):
+            parts = feature.split()
+            for i in range(len(self.spans) - len(parts) + 1):
+                if self.stemmed[i:i + len(parts)] == parts:
+                    phrase = self.text[self.spans[i][1]:self.spans[i + len(parts) - 1][2]]
+                    if phrase not in found:
+                        found.append(phrase)
+                    break
+        return found[:6]

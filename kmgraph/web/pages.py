@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 
 from ..curation.sources import ID_PATTERN
 from ..records.search import SearchParams, search
-from ..tagging.projects import PROJECTS
 from ..vocab import bundled
 from ..vocab.concepts import Concept, ConceptIndex
 from ..vocab.detail import LANG_FALLBACK
@@ -90,18 +89,18 @@ def search_page(request: Request, q: str = Query("", max_length=500), target: st
 
 @router.get("/ui/tag", response_class=HTMLResponse)
 def tag_form(request: Request, lang: str = LANG) -> HTMLResponse:
-    return render(request, "tag.html", lang=lang, text="", text_lang="en", project="gbf-targets",
-                  projects=PROJECTS, suggestions=None)
+    return render(request, "tag.html", lang=lang, text="", text_lang="", project="gbf-targets",
+                  projects=request.app.state.taggers.projects, suggestions=None)
 
 
 @router.post("/ui/tag", response_class=HTMLResponse)
 async def tag_page(request: Request, lang: str = LANG) -> HTMLResponse:
     form = await request.form()
-    text, text_lang = str(form.get("text", "")), str(form.get("text_lang", "en"))
+    text, text_lang = str(form.get("text", "")), str(form.get("text_lang", "")) or None
     project = str(form.get("project", "gbf-targets"))
     state = request.app.state
-    suggestions = await run_in_threadpool(state.taggers.suggest, project, text, text_lang, 10, 0.0,
-                                          state.settings.max_tag_chars)
+    text_lang, suggestions = await run_in_threadpool(state.taggers.suggest, project, text, text_lang, 10, 0.0,
+                                                     state.settings.max_tag_chars)
     return render(request, "tag.html", lang=lang, text=text, text_lang=text_lang, project=project,
-                  projects=PROJECTS, suggestions=suggestions)
+                  projects=state.taggers.projects, suggestions=suggestions)
 
