@@ -25,10 +25,12 @@ CBD_NOTATION = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9.]+)+$")
 VOCAB_GRAPH = "https://w3id.org/kmgraph/graph/vocab/"
 
 
+_COMBINING = {cp: None for cp in range(0x110000) if unicodedata.combining(chr(cp))}  # marks that fold drops
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: 'Biodiversité' -> 'biodiversite'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return unicodedata.normalize("NFKD", text).translate(_COMBINING).casefold()
 
 
 @dataclass
