@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import unicodedata
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kmgraph.app import create_app
 from kmgraph.config import Settings
@@ -21,6 +24,7 @@ from kmgraph.tagging.ensemble import SOURCES, KmgraphBackend, weight_grid
 from kmgraph.tagging.evaluation import evaluate_official, evaluate_project
 from kmgraph.tagging.linear import Features
 from kmgraph.tagging.text import detect_languages, stems
+from kmgraph.vocab.concepts import fold
 
 from .conftest import REPO
 
@@ -235,3 +239,11 @@ def test_official_texts_scored_without_their_concept_in_that_language(store, rec
     assert sum(any(iri == target_2 and t.startswith("Veiller") for t, iri in own) for own in french_rounds) == 4
     assert all(any(iri == target_2 and t.startswith("Ensure") for t, iri in own) for own in french_rounds)
     assert all(figures[lang]["P@1"] > 0.2 and figures[lang]["documents"] > 150 for lang in figures)  # chance: 1/23
+
+
+@given(st.text(max_size=40))
+def test_fold_drops_exactly_the_combining_marks(text):
+    """fold's translation table does what removing every character of a non-zero combining class does."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    assert fold("Biodiversité, Ñandú, Œuvre") == "biodiversite, nandu, œuvre"
