@@ -100,18 +100,18 @@ def test_eval_tagging_command(tmp_path):
     sample = tmp_path / "sample.jsonl"
     lines = (REPO / "ontology/training/aichi-activities.jsonl").read_text().splitlines()
     sample.write_text("\n".join(lines[::3]) + "\n")
-    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "3",
-                        "--repeats", "2"],
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "3", "--repeats", "2",
+                        "--json"], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
-    assert "repeated 2 times" in r.stdout.splitlines()[0]
-    assert "hit@3" in r.stdout and "NDCG@5" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "3", "--json"],
-                       capture_output=True, text=True, timeout=600)
     values = json.loads(r.stdout)["cross_validation"]
-    assert set(values) == {"all", "en"} and values["all"]["documents"] == len(lines[::3])
+    assert set(values) == {"all", "en"} and values["all"]["documents"] == 2 * len(lines[::3])
     assert set(values["all"]) == {"P@1", "hit@3", "P@3", "R@5", "F1@5", "NDCG@5", "documents"}
     assert values["all"]["NDCG@5"] > 0.3  # far above chance (about 0.1) even with a third of the data
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join(lines[::8]) + "\n")
+    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(small), "--folds", "2", "--repeats", "2"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0 and "repeated 2 times" in r.stdout.splitlines()[0] and "hit@3" in r.stdout, r.stderr
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"no": "text"}\n')
     r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(bad)], capture_output=True, text=True)

@@ -133,13 +133,13 @@ def test_weight_grid_shares_one_among_the_sources():
     assert len(grid) == 10 and all(abs(sum(w.values()) - 1) < 1e-9 and set(w) == set(SOURCES) for w in grid)
 
 
-def _services(store):
-    return build_services(store, load_projects())
+@pytest.fixture(scope="module")
+def model(store):
+    """The bundled gbf-targets project, trained once for the tests that look at its model."""
+    return build_services(store, load_projects()).taggers.get("gbf-targets")
 
 
-def test_weights_chosen_by_cross_validation_and_scores_calibrated(store):
-    taggers = _services(store).taggers
-    model = taggers.get("gbf-targets")
+def test_weights_chosen_by_cross_validation_and_scores_calibrated(model):
     described = model.describe()
     assert described["chosen_by"].startswith("4-fold cross-validation over 112")
     assert abs(sum(described["weights"].values()) - 1) < 1e-9 and described["calibration"] is not None
@@ -150,8 +150,7 @@ def test_weights_chosen_by_cross_validation_and_scores_calibrated(store):
     assert above and all(s.score >= 0.3 for s in above) and len(above) < len(found)
 
 
-def test_a_batch_answers_as_each_text_alone(store):
-    model = _services(store).taggers.get("gbf-targets")
+def test_a_batch_answers_as_each_text_alone(model):
     docs = [("Restauration des mangroves", "fr"), ("Control de especies exóticas invasoras", "es"),
             ("Marine protected areas network", "en"), ("", "en")]
     alone = [[(s.uri, round(s.score, 9)) for s in model.suggest_batch([d], 5, evidence=False)[0]] for d in docs]
