@@ -3,6 +3,8 @@ evaluations that never score a text with a model that saw it (issue 20, items 1,
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import unicodedata
@@ -246,3 +248,28 @@ def test_fold_drops_exactly_the_combining_marks(text):
     decomposed = unicodedata.normalize("NFKD", text)
     assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     assert fold("Biodiversité, Ñandú, Œuvre") == "biodiversite, nandu, œuvre"
+
+
+def test_list_projects_and_train_one(tmp_path):
+    """`kmgraph list-projects` tells which projects have a current model saved; `kmgraph train P` makes one."""
+    store = tmp_path / "store"
+    env = {**os.environ, "KMGRAPH_TRAIN_AT_START": "false", "COLUMNS": "250"}  # a table on one line a row
+
+    def kmgraph(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kmgraph", *args, "--store", str(store)], capture_output=True,
+                              text=True, timeout=600, env=env)
+
+    assert kmgraph("init").returncode == 0
+
+    def trained() -> dict[str, object]:
+        listed = kmgraph("list-projects", "--json")
+        assert listed.returncode == 0, listed.stderr
+        return {p["project_id"]: p["vocab_version"] for p in json.loads(listed.stdout)["projects"] if p["is_trained"]}
+
+    assert trained() == {}
+    done = kmgraph("train", "km-strategy")
+    assert done.returncode == 0 and "km-strategy: kmgraph trained on version" in done.stdout, done.stderr
+    assert list(trained()) == ["km-strategy"]
+    assert "not trained (kmgraph train)" in kmgraph("list-projects").stdout
+    missing = kmgraph("train", "no-such-project")
+    assert missing.returncode == 2 and "no project 'no-such-project'" in missing.stderr

@@ -89,6 +89,33 @@ def detect_language(languages: str, files: tuple[Path, ...]) -> None:
             click.echo(f"{lang}\t{score:.4f}")
 
 
+@main.command("list-projects")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (as /v1/projects).")
+@store_option
+@projects_option
+@reports_errors
+def list_projects(as_json: bool, store: Path | None, projects_file: Path | None) -> None:
+    """The tagging projects of the projects file, and whether a current model of each is saved."""
+    settings = Settings.load(store=store, projects_file=projects_file)
+    with reading_store(settings) as backend:
+        taggers = _services(settings, backend).taggers
+        taggers.load_saved()
+        status = taggers.status()
+    described = [p.describe(status[p.id]) for p in taggers.projects.values()]
+    if as_json:
+        click.echo(json.dumps({"projects": described}, ensure_ascii=False, indent=2))
+        return
+    table = Table()
+    for col in ("project", "name", "vocabulary", "languages", "backend", "model"):
+        table.add_column(col, overflow="fold")
+    for p in described:
+        model = (f"trained on version {p['vocab_version']}, {p['modification_time']}" if p["is_trained"]
+                 else "not trained (kmgraph train)")
+        table.add_row(p["project_id"], p["name"], p["vocab"], ", ".join(p["languages"]), p["backend"]["backend_id"],
+                      model)
+    out_console.print(table)
+
+
 @main.command()
 @click.argument("projects", nargs=-1)
 @store_option

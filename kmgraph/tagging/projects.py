@@ -86,18 +86,25 @@ class Taggers:
         self._ahead = False  # trained ahead (start), so a missing model answers 503 instead of waiting
 
     def start(self) -> None:
-        """Train every project in the background (a service calls this at start)."""
+        """Train every project without a current saved model in the background (a service calls this
+        at start)."""
         self._ahead = True
         for project in self.projects.values():
             language_of("", project.languages, project.language)  # loads the language model now, not on a call
+        for project_id in self.load_saved():
+            self._train_in_background(project_id, self._current(project_id))
+
+    def load_saved(self) -> list[str]:
+        """Take the saved models built from the current vocabularies; the projects left without one."""
+        missing = []
         for project_id in self.projects:
-            current = self._current(project_id)
             saved = self._load(project_id)
-            if saved is not None and saved.trained_on == current:
+            if saved is not None and saved.trained_on == self._current(project_id):
                 with self._lock:
                     self._models.setdefault(project_id, saved)
             else:
-                self._train_in_background(project_id, current)
+                missing.append(project_id)
+        return missing
 
     def train(self, project_id: str) -> _Model:
         """Train (and save) one project's model now: ``kmgraph train``."""
