@@ -100,7 +100,7 @@ def test_eval_tagging_command(tmp_path):
     sample = tmp_path / "sample.jsonl"
     lines = (REPO / "ontology/training/aichi-activities.jsonl").read_text().splitlines()
     sample.write_text("\n".join(lines[::3]) + "\n")
-    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "3", "--repeats", "2",
+    r = subprocess.run([sys.executable, "-m", "kmgraph", "eval-tagging", str(sample), "--folds", "2", "--repeats", "2",
                         "--json"], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     values = json.loads(r.stdout)["cross_validation"]

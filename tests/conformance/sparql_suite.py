@@ -277,7 +277,20 @@ def _csv_rows(text: str) -> Counter:
     return Counter(tuple("_:" if cell.startswith("_:") else cell for cell in row) for row in rows[1:]) if rows else Counter()
 
 
-def run_case(case: Case, target: Target, canonical: bool = True) -> bool:
+@dataclass(frozen=True)
+class Judged:
+    """A case's outcome in both ways of comparing numbers (only result rows tell them apart)."""
+
+    canonical: bool
+    strict: bool
+
+    @classmethod
+    def both(cls, passed: bool) -> Judged:
+        return cls(passed, passed)
+
+
+def run_case(case: Case, target: Target) -> Judged:
+    """Run a case once; whether it passes with numbers compared by value (canonical) and lexically."""
     target.reset()
     base = case.action.as_uri()
     text = case.action.read_text(encoding="utf-8")
@@ -290,7 +303,7 @@ def run_case(case: Case, target: Target, canonical: bool = True) -> bool:
             valid = True
         except TargetError as exc:
             valid = not exc.syntax
-        return valid == case.kind.startswith("Positive")
+        return Judged.both(valid == case.kind.startswith("Positive"))
     if case.kind == "UpdateEvaluationTest":
         for path in case.data:
             target.load(None, ntriples(path))
@@ -299,13 +312,13 @@ def run_case(case: Case, target: Target, canonical: bool = True) -> bool:
         try:
             target.update(text, base)
         except TargetError:
-            return False
+            return Judged.both(False)
         got = {k: v for k, v in target.dataset().items() if k is None or v.strip()}
         want: dict[str | None, bytes] = {None: b"".join(ntriples(p) for p in case.result_data)}
         for graph, path in case.result_graphs:
             want[graph] = ntriples(path)
         want = {k: v for k, v in want.items() if k is None or v.strip()}
-        return set(got) == set(want) and all(_same_graph(got[k], want[k]) for k in want)
+        return Judged.both(set(got) == set(want) and all(_same_graph(got[k], want[k]) for k in want))
     # Query evaluation
     for path in case.data:
         target.load(DEFAULT, ntriples(path))
@@ -318,12 +331,12 @@ def run_case(case: Case, target: Target, canonical: bool = True) -> bool:
     try:
         kind, body = target.select(text, base, default, named)
     except TargetError:
-        return False
+        return Judged.both(False)
     want_kind, want = expected_results(case.result)
     if want_kind == "graph":
-        return kind == "graph" and _same_graph(body, want)  # type: ignore[arg-type]
+        return Judged.both(kind == "graph" and _same_graph(body, want))  # type: ignore[arg-type]
     if kind != "results":
-        return False
+        return Judged.both(False)
     got = json.loads(body)
     if want_kind == "csv":
         import csv
@@ -335,13 +348,14 @@ def run_case(case: Case, target: Target, canonical: bool = True) -> bool:
         for b in got["results"]["bindings"]:
             writer.writerow(["_:" if b.get(v, {}).get("type") == "bnode" else b.get(v, {}).get("value", "")
                              for v in got["head"]["vars"]])
-        return _csv_rows(out.getvalue()) == _csv_rows(want)  # type: ignore[arg-type]
+        return Judged.both(_csv_rows(out.getvalue()) == _csv_rows(want))  # type: ignore[arg-type]
     if "boolean" in want:  # type: ignore[operator]
-        return got.get("boolean") == want["boolean"]  # type: ignore[index]
+        return Judged.both(got.get("boolean") == want["boolean"])  # type: ignore[index]
     if "boolean" in got:
-        return False
-    return (set(got["head"]["vars"]) == set(want["head"]["vars"])  # type: ignore[index]
-            and _rows(got, canonical) == _rows(want, canonical))  # type: ignore[arg-type]
+        return Judged.both(False)
+    same_vars = set(got["head"]["vars"]) == set(want["head"]["vars"])  # type: ignore[index]
+    return Judged(same_vars and _rows(got, True) == _rows(want, True),  # type: ignore[arg-type]
+                  same_vars and _rows(got, False) == _rows(want, False))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -366,11 +380,15 @@ class Report:
         return out
 
 
-def run_all(cases: list[Case], target: Target, canonical: bool = True) -> Report:
-    report = Report()
+def run_all(cases: list[Case], target: Target) -> dict[bool, Report]:
+    """Every case run once against ``target``: the report with numbers by value (``True``) and lexical."""
+    reports = {True: Report(), False: Report()}
     for case in cases:
         if case.skip:
-            report.add(case, "skip")
+            for report in reports.values():
+                report.add(case, "skip")
             continue
-        report.add(case, "pass" if run_case(case, target, canonical) else "fail")
-    return report
+        judged = run_case(case, target)
+        reports[True].add(case, "pass" if judged.canonical else "fail")
+        reports[False].add(case, "pass" if judged.strict else "fail")
+    return reports
