@@ -183,6 +183,8 @@ def test_detect_language_as_annif_does(client):
     results = r.json()["results"]
     assert results[0]["language"] == "fr" and results[0]["score"] > 0.5 and len(results) == 3
     assert client.post("/v1/detect-language", json={"text": "x", "languages": ["de"]}).status_code == 400
+    too_long = client.post("/v1/detect-language", json={"text": "forêt " * 20_000, "languages": ["en", "fr"]})
+    assert too_long.status_code == 413 and too_long.headers["content-type"] == "application/problem+json"
     assert client.post("/v1/detect-language", json={"text": "x", "languages": []}).status_code == 422
     assert client.post("/v1/detect-language", json={"text": "x"}).status_code == 422
     assert detect_languages("anything", ("en",)) == [("en", 1.0)]

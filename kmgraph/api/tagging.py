@@ -118,7 +118,8 @@ class DetectLanguage(BaseModel):
 @router.post("/v1/detect-language", summary="The language of a text among candidates (Annif-compatible)",
              tags=["annif"])
 def annif_detect_language(request: Request, body: DetectLanguage) -> dict:
-    ranked = request.app.state.taggers.detect(body.text, tuple(body.languages))
+    state = request.app.state
+    ranked = state.taggers.detect(body.text, tuple(body.languages), state.settings.max_tag_chars)
     return {"results": [{"language": lang, "score": round(score, 4)} for lang, score in ranked]}
 
 

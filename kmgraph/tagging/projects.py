@@ -132,8 +132,10 @@ class Taggers:
         found = model.suggest_batch(list(zip(texts, langs)), limit, threshold, evidence)
         return list(zip(langs, found))
 
-    def detect(self, text: str, languages: tuple[str, ...]) -> list[tuple[str, float]]:
+    def detect(self, text: str, languages: tuple[str, ...], max_chars: int) -> list[tuple[str, float]]:
         """Annif's detect-language: each candidate language with its probability."""
+        if len(text) > max_chars:
+            raise TooLargeError(f"the text has {len(text)} characters; the limit is {max_chars}")
         unknown = sorted(set(languages) - set(LANGUAGES))
         if unknown or not languages:
             raise InputError(f"languages must be some of {', '.join(LANGUAGES)}")
