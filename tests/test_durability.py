@@ -56,12 +56,12 @@ def run_and_kill(store, mode: str, seed: int, delay: float, wait_for: int = 0) -
     return acks
 
 
-ROUNDS = 14  # 7 of each kind: each round restarts a process and checks the whole store (about 5 s)
+ROUNDS = 10  # 5 of each kind: each round restarts a process and checks the whole store (about 5 s)
 
 
 @pytest.mark.slow
 def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path):
-    """14 rounds: record submissions or a vocabulary load, killed at a random moment."""
+    """10 rounds: record submissions or a vocabulary load, killed at a random moment."""
     store_dir = tmp_path / "store"
     with EmbeddedStore(store_dir, query_workers=0) as s:
         load_bundled(s)

@@ -17,7 +17,7 @@ from .services import server
 
 CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
-EXAMPLES = 60  # per operation: bounded, so the run stays under a minute
+EXAMPLES = 40  # per operation: bounded, so the run stays under a minute
 
 
 def test_api_conforms_to_its_openapi_document(tmp_path):
