@@ -40,11 +40,11 @@ class _Analysed:
 
     __slots__ = ("text", "lang", "stems")
 
-    def __init__(self, text: str, lang: str, data_or_model) -> None:
+    def __init__(self, text: str, lang: str, words: "TrainingSet | EnsembleModel") -> None:
         self.text, self.lang = text, lang
         self.stems = stems(text, lang)
         if lang != "en":
-            self.stems = self.stems + data_or_model.wordmap.translate(text, lang)
+            self.stems = self.stems + words.wordmap.translate(text, lang)
 
 
 class _Sources:
@@ -52,7 +52,7 @@ class _Sources:
 
     def __init__(self, data: TrainingSet, targets: list[str], examples: list[Example], c: float, k: int) -> None:
         self.targets = targets
-        index = {t: i for i, t in enumerate(targets)}
+        self.index = index = {t: i for i, t in enumerate(targets)}
         concepts = data.concepts
         docs: list[_Analysed] = []
         labels: list[str] = []
@@ -281,7 +281,7 @@ class EnsembleModel(Model):
 
     def _features(self, target: str, scored: dict, rows: dict, i: int, path_out: list[str] | None) -> list[str]:
         sources = self.sources
-        j = sources.targets.index(target)
+        j = sources.index[target]
         row = rows["words"][i]
         features = sources.direct.evidence(row, target, sources.words.names)
         if path_out is not None and scored["direct"][i, j] >= 0.1:
