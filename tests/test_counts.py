@@ -167,3 +167,36 @@ def test_counts_on_every_backend(backend):
     records.add_tags(made[1], [concepts[0]], ADMIN)
     assert kept(backend) == recounted(backend)
     assert records.counted_records() == 122 + 5
+
+
+def test_a_write_the_index_missed_is_caught_at_the_next_start(tmp_path, monkeypatch):
+    """A process killed after a record write committed but before the retrieval index followed: the
+    numbers of records still agree, the write sequence kept with the counts does not, so the next
+    start rebuilds the index and search finds the record's new tags."""
+    from kmgraph.records.index import Query
+
+    store = EmbeddedStore(tmp_path / "store")
+    bundled.load_bundled(store)
+    services = build_services(store)
+    load_catalogue(services, CATALOGUE)
+    records, concepts = services.records, tags(store)
+    record_id, node = records.create(new_record(random.Random(3), concepts, template(records), node_of("missed")), ADMIN)
+    unused = next(c for c in concepts if not records.index.search(Query(concepts=[{c}]))[0])
+
+    def killed(*args, **kwargs):
+        raise SystemExit("killed before the index followed")
+
+    monkeypatch.setattr(records.index, "upsert", killed)
+    with pytest.raises(SystemExit):
+        records.add_tags(record_id, [unused], ADMIN)
+    monkeypatch.undo()
+    records.index.close()
+    store.close()
+
+    store = EmbeddedStore(tmp_path / "store")
+    records = build_services(store).records
+    assert records.ensure_index()
+    total, hits, _ = records.index.search(Query(concepts=[{unused}]))
+    assert [h["id"] for h in hits] == [record_id]
+    assert not records.ensure_index()  # in step now: the next start rebuilds nothing
+    store.close()

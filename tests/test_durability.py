@@ -17,6 +17,7 @@ import pytest
 
 from kmgraph.curation import source_for_upload
 from kmgraph.integrity import check_store
+from kmgraph.records.index import Query
 from kmgraph.services import build_services
 from kmgraph.store import EmbeddedStore
 from kmgraph.validation.inputs import parse_body
@@ -89,6 +90,11 @@ def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path):
             for record_id, uri in acknowledged.items():
                 triples = services.records.triples(record_id)
                 assert ox.NamedNode(uri) in {t.subject for t in triples}
+            # check-store brought the retrieval index in step: it followed the last write and lists them all
+            records = services.records
+            assert records.index.writes() == records.statistics()[1]
+            indexed = {h["id"] for h in records.index.search(Query(limit=100_000))[1]}
+            assert set(acknowledged) <= indexed
             labels = {r["l"].value.rsplit(" v", 1)[1] for r in s.query(
                 "SELECT DISTINCT ?l WHERE { GRAPH <https://w3id.org/kmgraph/graph/vocab/durable> "
                 "{ ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }") if r["l"].value.startswith("concept ")}

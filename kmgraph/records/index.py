@@ -32,6 +32,7 @@ CREATE INDEX IF NOT EXISTS records_type ON records(type);
 CREATE INDEX IF NOT EXISTS records_country ON records(country);
 CREATE INDEX IF NOT EXISTS records_year ON records(year);
 CREATE INDEX IF NOT EXISTS records_date ON records(date DESC, id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, summary, tokenize='unicode61 remove_diacritics 2');
 """
 
@@ -79,8 +80,12 @@ class RetrievalIndex:
 
     # writing -----------------------------------------------------------------------------------
 
-    def upsert(self, records: list[IndexedRecord]) -> None:
+    def upsert(self, records: list[IndexedRecord], *, writes: int | None = None) -> None:
+        """Add or replace ``records``; ``writes``: the store's record-write sequence these records
+        bring the index to, kept in the same SQLite transaction."""
         with self._lock, self._db:
+            if writes is not None:
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('writes', ?)", (writes,))
             for r in records:
                 row = self._db.execute("SELECT rid FROM records WHERE id = ?", (r.id,)).fetchone()
                 if row:
@@ -108,13 +113,18 @@ class RetrievalIndex:
 
     def clear(self) -> None:
         with self._lock, self._db:
-            for table in ("tags", "targets", "records", "fts"):
+            for table in ("tags", "targets", "records", "fts", "meta"):
                 self._db.execute(f"DELETE FROM {table}")
             self._view = None
 
     def count(self, *, with_deleted: bool = False) -> int:
         sql = "SELECT COUNT(*) FROM records" + ("" if with_deleted else " WHERE deleted = 0")
         return self._db.execute(sql).fetchone()[0]
+
+    def writes(self) -> int | None:
+        """The record-write sequence the index has followed (None: it never followed one)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'writes'").fetchone()
+        return row[0] if row else None
 
     # searching ---------------------------------------------------------------------------------
 

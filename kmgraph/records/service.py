@@ -232,18 +232,21 @@ class RecordService:
             # One update request, one transaction: the record, its provenance, its history and the
             # counts together.
             self.store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {_data(content + provenance)} }}\n"
-                              f"GRAPH <{HISTORY_GRAPH}> {{ {_data(history)} }} }}"
-                              + (f" ;\n{counting}" if counting else ""),
+                              f"GRAPH <{HISTORY_GRAPH}> {{ {_data(history)} }} }} ;\n{counting}",
                               graphs=[graph.value, HISTORY_GRAPH, STATISTICS_GRAPH])
-        self.index.upsert([indexed(record_id, node, content, concepts)])
+            # Under the same lock, so the index's write number is that of every write it holds.
+            self.index.upsert([indexed(record_id, node, content, concepts)], writes=self.statistics()[1])
 
     # the retrieval index -----------------------------------------------------------------------
 
     def ensure_index(self) -> bool:
-        """Rebuild the retrieval index and the counts when either does not hold as many records as the
-        store (records loaded behind kmgraph's back, a copy of another store); say if it did."""
-        records = self._record_graphs()
-        if records == self.index.count(with_deleted=True) and records == self.counted_records():
+        """Rebuild the retrieval index and the counts when they are not in step with the store: the
+        index has not followed the last record write (a process killed in between), or either holds
+        another number of records than the store (records loaded behind kmgraph's back, a copy of
+        another store); say if it did."""
+        counted, writes = self.statistics()
+        if (self.index.writes() == writes and self.index.count(with_deleted=True) == counted
+                and self._record_graphs() == counted):
             return False
         self.reindex()
         return True
@@ -252,27 +255,35 @@ class RecordService:
         rows = list(self.store.query(query_text("system/record-graph-count"), union_default_graph=False))
         return int(rows[0]["n"].value)
 
+    def statistics(self) -> tuple[int, int]:
+        """How many records the statistics graph counts and how many record writes (0, 0 without it)."""
+        rows = list(self.store.query(query_text("records/counted-records"), union_default_graph=False))
+        if not rows:
+            return 0, 0
+        n, writes = rows[0]["n"], rows[0]["writes"]
+        return int(n.value) if n is not None else 0, int(writes.value) if writes is not None else 0
+
     def counted_records(self) -> int:
         """How many records the statistics graph counts (0 when it has none)."""
-        rows = list(self.store.query(query_text("records/counted-records"), union_default_graph=False))
-        return int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0
+        return self.statistics()[0]
 
     def reindex(self) -> int:
-        """Rebuild the retrieval index from the records in the store."""
+        """Rebuild the retrieval index and the counts from the records in the store (writes wait)."""
         concepts = self.concepts.get()
-        by_graph: dict[str, list[ox.Triple]] = {}
-        for row in self.store.query(query_text("system/records-for-index"), union_default_graph=False):
-            by_graph.setdefault(row["g"].value, []).append(ox.Triple(row["s"], row["p"], row["o"]))
-        records, counted = [], []
-        for graph, triples in by_graph.items():
-            node = next((t.subject for t in triples if t.predicate == TYPE), None)
-            if node is not None:
-                records.append(indexed(graph[len(RECORD_GRAPH):], node, triples, concepts))
-                counted.append(counted_concepts(node, triples, concepts))
         with self._write_lock:
-            self.store.update(rebuild_update(counted, self._record_graphs()), graphs=[STATISTICS_GRAPH])
-        self.index.clear()
-        self.index.upsert(records)
+            by_graph: dict[str, list[ox.Triple]] = {}
+            for row in self.store.query(query_text("system/records-for-index"), union_default_graph=False):
+                by_graph.setdefault(row["g"].value, []).append(ox.Triple(row["s"], row["p"], row["o"]))
+            records, counted = [], []
+            for graph, triples in by_graph.items():
+                node = next((t.subject for t in triples if t.predicate == TYPE), None)
+                if node is not None:
+                    records.append(indexed(graph[len(RECORD_GRAPH):], node, triples, concepts))
+                    counted.append(counted_concepts(node, triples, concepts))
+            writes = self.statistics()[1]
+            self.store.update(rebuild_update(counted, self._record_graphs(), writes), graphs=[STATISTICS_GRAPH])
+            self.index.clear()
+            self.index.upsert(records, writes=writes)
         return len(records)
 
 
