@@ -12,11 +12,17 @@ Each file starts with a YAML header in ``#+`` comment lines (the grlc convention
 
 Parameter values are validated for their type, turned into RDF terms by pyoxigraph and bound with
 a ``VALUES`` block at the start of the query's WHERE group: user text is never spliced into SPARQL.
+
+A parameter may name a text index and a variable (``index: concept-labels``, ``narrows: concept``):
+when the caller has that index, the IRIs it finds for the value are bound to the variable too, so
+the engine checks the query's own FILTER on those candidates only instead of on every label. The
+index finds a superset of what the FILTER keeps, so the answer is the same with or without it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +34,10 @@ from .resources import QUERIES_DIR
 from .sparql.lexer import code_tokens, query_form, where_group_start
 
 PARAM_TYPES = ("iri", "notation", "literal", "language", "integer")
+TEXT_INDEXES = ("concept-labels",)  # concepts with a label or notation containing a text (kmgraph.vocab.concepts)
+TextIndex = Callable[[str], list[str]]  # a value -> the IRIs of its candidates
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _NOTATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -40,6 +49,8 @@ class Param:
     description: str = ""
     default: str | None = None
     required: bool = False
+    index: str | None = None  # a text index whose candidates for the value ...
+    narrows: str | None = None  # ... are bound to this variable
 
     def term(self, raw: str) -> ox.NamedNode | ox.Literal:
         """The RDF term for a raw value, or InputError naming the parameter."""
@@ -77,14 +88,16 @@ class NamedQuery:
     form: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
-    def bind(self, values: dict[str, str]) -> str:
-        """The query text with parameters bound as a VALUES block; InputError on bad values."""
+    def bind(self, values: dict[str, str], indexes: Mapping[str, TextIndex] | None = None) -> str:
+        """The query text with parameters bound as a VALUES block, and the candidates of the
+        ``indexes`` the caller has as one more each; InputError on bad values."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise InputError(f"query {self.name} has no parameter {', '.join(unknown)}; "
                              f"its parameters: {', '.join(known) or 'none'}")
         bound: list[tuple[str, ox.NamedNode | ox.Literal]] = []
+        candidates: list[tuple[str, list[str]]] = []
         for p in self.params:
             raw = values.get(p.name, p.default)
             if raw is None or raw == "":
@@ -92,10 +105,14 @@ class NamedQuery:
                     raise InputError(f"query {self.name}: parameter {p.name} is required")
                 continue
             bound.append((p.name, p.term(str(raw))))
+            if p.index and indexes and p.index in indexes:
+                candidates.append((p.narrows, indexes[p.index](str(raw))))
         if not bound:
             return self.text
         block = (f"VALUES ({' '.join('?' + n for n, _ in bound)}) "
                  f"{{ ({' '.join(str(t) for _, t in bound)}) }}\n")
+        for variable, iris in candidates:
+            block += f"  VALUES ?{variable} {{ {' '.join(str(ox.NamedNode(i)) for i in iris)} }}\n"
         at = where_group_start(self.text)
         return self.text[:at] + "\n  " + block + self.text[at:]
 
@@ -120,8 +137,13 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         if raw.get("type") not in PARAM_TYPES:
             raise InputError(f"query {name}: parameter {raw.get('name')} has unknown type {raw.get('type')!r}")
         default = raw.get("default")
+        index, narrows = raw.get("index"), raw.get("narrows")
+        if index is not None and (index not in TEXT_INDEXES or not _VARIABLE.match(str(narrows or ""))):
+            raise InputError(f"query {name}: parameter {raw.get('name')}: index must be one of "
+                             f"{', '.join(TEXT_INDEXES)}, with the variable it narrows")
         params.append(Param(raw["name"], raw["type"], raw.get("description", ""),
-                            None if default is None else str(default), bool(raw.get("required", False))))
+                            None if default is None else str(default), bool(raw.get("required", False)),
+                            index, narrows))
     form = query_form(code_tokens(text))
     if form is None:
         raise InputError(f"query {name}: not a SPARQL query")

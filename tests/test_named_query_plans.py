@@ -52,3 +52,36 @@ def test_records_by_target_follows_the_hierarchy(tagged_store):
     text = QueryCatalog().get("records-by-target").bind({"target": "GBF-GOAL-A"})
     records = {r["record"].value for r in tagged_store.query(text)}
     assert records == {f"{RECORDS}a", f"{RECORDS}b"}  # the deleted one is not listed
+
+
+def rows_of(store, text: str) -> list[tuple]:
+    return [tuple(None if t is None else str(t) for t in r) for r in store.query(text)]
+
+
+@pytest.mark.parametrize("values", [
+    {"text": "restoration"}, {"text": "RESTOR"}, {"text": "storat", "lang": "en"}, {"text": "forêt"},
+    {"text": "foret", "lang": "fr"}, {"text": "Biodiversidad", "lang": "es"}, {"text": "target-0"},
+    {"text": "é"}, {"text": " "}, {"text": "zzz-no-such-label"}, {"text": "ß"}, {"text": "İ"},
+])
+def test_label_lookup_through_the_concept_labels_index_answers_as_the_full_scan(tagged_store, values):
+    """The index only narrows the concepts the FILTER is checked on: the rows, in order, stay the same
+    (substrings inside words, other cases, accents, notations, nothing found)."""
+    named = QueryCatalog().get("label-lookup")
+    concepts = build_services(tagged_store).concepts
+    indexed = named.bind(values, concepts.text_indexes())
+    assert "VALUES ?concept" in indexed
+    assert rows_of(tagged_store, indexed) == rows_of(tagged_store, named.bind(values))
+    if values["text"] == "restoration":
+        assert len(rows_of(tagged_store, indexed)) > 5
+
+
+def test_an_index_on_a_parameter_is_checked_when_the_catalogue_is_read():
+    from kmgraph.errors import InputError
+    from kmgraph.queries import parse_named_query
+
+    header = "#+ params:\n#+   - name: text\n#+     type: literal\n#+     index: {index}\n#+     narrows: {var}\n"
+    body = "SELECT * WHERE { ?concept ?p ?text }"
+    assert parse_named_query("ok", header.format(index="concept-labels", var="concept") + body).params[0].narrows == "concept"
+    for index, var in (("no-such-index", "concept"), ("concept-labels", "not a variable")):
+        with pytest.raises(InputError, match="index must be one of concept-labels"):
+            parse_named_query("bad", header.format(index=index, var=var) + body)

@@ -36,7 +36,7 @@ async def run_named_query(name: str, request: Request,
     values = dict(pairs)
     if len(values) != len(pairs):
         raise InputError("each parameter may be given once")
-    text = named.bind(values)
+    text = named.bind(values, request.app.state.concepts.text_indexes())
     out = await run_query_async(request.app.state.store, settings, text,
                     accept=request.headers.get("accept"), explicit_format=request.query_params.get("format"),
                     base_iri=_endpoint(request), page=page)

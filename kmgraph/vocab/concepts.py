@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError, NotFoundError
 from ..namespaces import KMO
+from ..queries import TextIndex
 from ..resources import query_text
 from ..store import Store
 from ..store.cache import VocabularyCache
@@ -204,6 +205,16 @@ class ConceptIndex:
 
     # search ------------------------------------------------------------------------------------
 
+    def containing(self, text: str) -> list[str]:
+        """IRIs of the concepts with a label or notation that contains ``text`` once both are folded,
+        with the other IRIs of those concepts: a superset of what a case-insensitive SPARQL
+        ``CONTAINS`` over their labels keeps (folding maps character by character and drops more
+        distinctions than ``LCASE``), for the named queries' ``concept-labels`` index."""
+        needle = fold(text)
+        found = {e[1].iri for e in self.entries if needle in e[0]}
+        found |= {alias for alias, c in self.aliases.items() if c.iri in found}
+        return sorted(found)
+
     def search(self, query: str, *, lang: str | None = None, vocab: str | None = None, type_: str | None = None,
                maxhits: int = 20, offset: int = 0, fallback: tuple[str, ...] = ("en",)) -> tuple[list[Hit], int]:
         """Hits ranked exact > prefix > word prefix > wildcard; one hit per concept; and the total."""
@@ -268,3 +279,7 @@ class ConceptIndexCache(VocabularyCache[ConceptIndex]):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store, ConceptIndex.build)
+
+    def text_indexes(self) -> dict[str, TextIndex]:
+        """The text indexes named queries may use (``index:`` in a query's header)."""
+        return {"concept-labels": lambda text: self.get().containing(text)}
