@@ -4,6 +4,7 @@ in the query's order and say with `Link: rel="next"` whether more rows follow; r
 from __future__ import annotations
 
 import csv
+import json
 import io
 
 import pytest
@@ -141,3 +142,59 @@ def test_record_lists_link_their_pages(catalogue_client):
     assert total > 1 and 'rel="next"' in r.headers["link"] and "page=2" in r.links["next"]["url"]
     last = client.get("/records", params={"size": 1, "page": total})
     assert "next" not in last.links and "page=" in last.links["prev"]["url"]
+
+
+TERMS_STORE = """
+<https://e.org/a> <https://e.org/p> "plain \\"quoted\\"\\nline"@en , "1"^^<http://www.w3.org/2001/XMLSchema#integer> ,
+    "ünïcödé ✓" , <https://e.org/b> .
+<https://e.org/b> <https://e.org/p> "2026-12-04"^^<http://www.w3.org/2001/XMLSchema#date> , "tab\\there"@pt-BR .
+"""
+
+
+def counting(store):
+    from kmgraph.sparql.execution import run_on
+
+    calls = []
+    inner = run_on(store)
+
+    def run(query, kwargs):
+        calls.append(query)
+        return inner(query, kwargs)
+    return run, calls
+
+
+@pytest.mark.parametrize("media", ["application/sparql-results+json", "application/sparql-results+xml",
+                                   "text/tab-separated-values"])
+def test_a_slow_first_page_is_read_back_not_run_again(monkeypatch, media):
+    """A truncated page of a query slower than reading its rows back runs once, and holds exactly what
+    running it again with LIMIT cap gives (literals of every kind, unbound values, in order)."""
+    import pyoxigraph as ox
+
+    from kmgraph.sparql import execution
+
+    store = ox.Store()
+    store.load(TERMS_STORE.encode(), format=ox.RdfFormat.TURTLE)
+    query = "SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?s STR(?o)"
+    job = execution.QueryJob(query, results_media_type=media, row_cap=4)
+    monkeypatch.setattr(execution, "SECONDS_PER_ROW_READ_BACK", 1e9)  # every query is "quick" now
+    run, calls = counting(store)
+    rerun = execution.execute(run, job)
+    assert rerun.truncated and len(calls) == 2  # quicker than reading back: run again
+    monkeypatch.setattr(execution, "SECONDS_PER_ROW_READ_BACK", 0.0)  # every query is "slow" now
+    run, calls = counting(store)
+    read_back = execution.execute(run, job)
+    assert read_back.truncated and len(calls) == 1
+    assert read_back.body == rerun.body
+
+
+def test_a_page_with_a_blank_node_is_run_again(monkeypatch):
+    import pyoxigraph as ox
+
+    from kmgraph.sparql import execution
+
+    store = ox.Store()
+    store.load(b"_:x <https://e.org/p> 1 , 2 , 3 .", format=ox.RdfFormat.TURTLE)
+    monkeypatch.setattr(execution, "SECONDS_PER_ROW_READ_BACK", 0.0)
+    run, calls = counting(store)
+    out = execution.execute(run, execution.QueryJob("SELECT ?s ?o { ?s ?p ?o } ORDER BY ?o", row_cap=2))
+    assert out.truncated and len(calls) == 2 and len(json.loads(out.body)["results"]["bindings"]) == 2

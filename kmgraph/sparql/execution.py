@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,6 +47,11 @@ class QueryEvaluationError(Exception):
         self.syntax = syntax
 
 
+# What reading a row back and serialising it again costs, about: a first page is read back when
+# running the query once more would take longer (10,000 rows: 0.16 s against a re-run of a query
+# that streams them in 0.02 s, or of a sorted one over a million records in seconds).
+SECONDS_PER_ROW_READ_BACK = 20e-6
+
 Runner = Callable[[str, dict], "ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples"]
 
 
@@ -64,9 +71,11 @@ def query_kwargs(job: QueryJob, tokens: list) -> dict:
 def execute(run: Runner, job: QueryJob) -> QueryOutput:
     """Evaluate ``job`` with ``run`` and serialise with pyoxigraph's own writers.
 
-    With a row cap, a SELECT runs with ``LIMIT cap+1``; when more than ``cap`` rows come back it
-    runs again with ``LIMIT cap`` and the output says it was truncated. Serialisation stays the
-    engine's own: rows are never rewritten by hand.
+    With a row cap, a SELECT runs with ``LIMIT cap+1``; when more than ``cap`` rows come back the
+    output says it was truncated and holds the first ``cap``: the engine serialises them again from
+    the first answer, or, when the query was quicker than that would be (or its rows cannot be
+    read back), runs it again with ``LIMIT cap``. Serialisation stays the engine's own: rows are
+    never rewritten by hand.
     """
     tokens = code_tokens(job.query)
     form = query_form(tokens) or "SELECT"
@@ -75,11 +84,15 @@ def execute(run: Runner, job: QueryJob) -> QueryOutput:
         fmt = ox.QueryResultsFormat.from_media_type(job.results_media_type)
         media = job.results_media_type
         if form == "SELECT" and job.row_cap is not None:
+            started = time.perf_counter()
             body = _serialize(run(cap_rows(job.query, job.row_cap + 1), kwargs), fmt)
-            if _count_rows(body, fmt) > job.row_cap:
-                body = _serialize(run(cap_rows(job.query, job.row_cap), kwargs), fmt)
-                return QueryOutput(body, media, form, truncated=True)
-            return QueryOutput(body, media, form)
+            if _count_rows(body, fmt) <= job.row_cap:
+                return QueryOutput(body, media, form)
+            quick = time.perf_counter() - started < job.row_cap * SECONDS_PER_ROW_READ_BACK
+            first = None if quick else _first_rows(body, fmt, job.row_cap)
+            if first is None:
+                first = _serialize(run(cap_rows(job.query, job.row_cap), kwargs), fmt)
+            return QueryOutput(first, media, form, truncated=True)
         return QueryOutput(_serialize(run(job.query, kwargs), fmt), media, form)
     fmt = ox.RdfFormat.from_media_type(job.graph_media_type)
     return QueryOutput(_serialize(run(job.query, kwargs), fmt), job.graph_media_type, form)
@@ -90,6 +103,29 @@ def _serialize(result: object, fmt: object) -> bytes:
         return result.serialize(format=fmt)  # type: ignore[attr-defined]
     except (OSError, RuntimeError, ValueError) as exc:
         raise QueryEvaluationError(str(exc), syntax=False) from exc
+
+
+def _first_rows(body: bytes, fmt: ox.QueryResultsFormat, count: int) -> bytes | None:
+    """The first ``count`` rows of a serialised answer, serialised by the engine from a VALUES block
+    on an empty store; None when the answer cannot be read back (CSV) or a term cannot stand in
+    VALUES (a blank node, a quoted triple)."""
+    if fmt == ox.QueryResultsFormat.CSV:
+        return None
+    solutions = ox.parse_query_results(body, format=fmt)
+    names = [v.value for v in solutions.variables]
+    if not names:
+        return None
+    rows = []
+    for solution in itertools.islice(solutions, count):
+        terms = []
+        for name in names:
+            term = solution[name]
+            if term is not None and not isinstance(term, (ox.NamedNode, ox.Literal)):
+                return None
+            terms.append("UNDEF" if term is None else str(term))
+        rows.append(f"({' '.join(terms)})")
+    variables = " ".join("?" + n for n in names)
+    return _serialize(ox.Store().query(f"SELECT {variables} WHERE {{}} VALUES ({variables}) {{ {' '.join(rows)} }}"), fmt)
 
 
 def _count_rows(body: bytes, fmt: ox.QueryResultsFormat) -> int:
