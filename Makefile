@@ -46,11 +46,11 @@ catalogue: install
 	$(PY) scripts/build_catalogue.py
 
 # Benchmarks, each against its baseline in the same run; results in bench/RESULTS.md.
-bench: install
+bench: install test-services
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench.run_all
 
-bench-quick: install
+bench-quick: install test-services
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench.run_all --quick
 

@@ -58,7 +58,7 @@ def generate(path: Path, concepts: int, seed: int = 7) -> None:
                   "@prefix dcterms: <http://purl.org/dc/terms/> .\n@prefix v: <https://example.org/big/> .\n"
                   'v:scheme a skos:ConceptScheme ; skos:prefLabel "Generated vocabulary"@en .\n')
         for i in range(concepts):
-            up = f"skos:topConceptOf v:scheme" if i < 10 else f"skos:broader v:c{rnd.randrange(max(1, i // 10))}"
+            up = "skos:topConceptOf v:scheme" if i < 10 else f"skos:broader v:c{rnd.randrange(max(1, i // 10))}"
             out.write(f'v:c{i} a skos:Concept ; skos:inScheme v:scheme ; skos:notation "BIG-{i:07d}" ; {up} ;\n'
                       f'  skos:prefLabel "concept {i}"@en , "concept {i} (fr)"@fr , "concepto {i}"@es ;\n'
                       f'  skos:altLabel "alternative {i}"@en ; skos:definition "Definition of concept {i}."@en ;\n'

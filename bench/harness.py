@@ -32,7 +32,8 @@ def start(cmd: list[str], health_url: str, *, env: dict | None = None, timeout: 
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{cmd[0]} exited early ({log})")
+            tail = log.read_text(errors="replace")[-2000:] if log else ""
+            raise RuntimeError(f"{' '.join(cmd[:4])} exited early:\n{tail}")
         try:
             if httpx.get(health_url, timeout=5).status_code < 500:
                 return proc
@@ -49,6 +50,32 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory of a process and every process below it (the sum of each one's
+    VmHWM: an upper bound of their peak together), in MB; Linux only."""
+    def children(parent: int) -> list[int]:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                found.append(int(stat.parent.name))
+        return found
+
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+        todo.extend(children(current))
+    return round(total / 1024, 1)
 
 
 def percentile(values: list[float], p: float) -> float:

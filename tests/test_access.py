@@ -3,7 +3,6 @@ rate limits per client and token, and the cap on concurrent expensive requests."
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
