@@ -13,10 +13,17 @@ Each file starts with a YAML header in ``#+`` comment lines (the grlc convention
 Parameter values are validated for their type, turned into RDF terms by pyoxigraph and bound with
 a ``VALUES`` block at the start of the query's WHERE group: user text is never spliced into SPARQL.
 
-A parameter may name a text index and a variable (``index: concept-labels``, ``narrows: concept``):
+A parameter may name an index and a variable (``index: concept-labels``, ``narrows: concept``):
 when the caller has that index, the IRIs it finds for the value are bound to the variable too, so
-the engine checks the query's own FILTER on those candidates only instead of on every label. The
-index finds a superset of what the FILTER keeps, so the answer is the same with or without it.
+the engine works on those candidates only. Each index promises that the answer, or the page of it
+asked for, is the same with or without it:
+
+- ``concept-labels``: concepts with a label or notation containing the text once folded, a superset
+  of what a case-insensitive ``CONTAINS`` FILTER keeps;
+- ``records-newest``: the newest records (``dcterms:date`` descending, then IRI) tagged with a
+  concept that has the value as notation, or one below it that has a notation, not deleted, as
+  many as the page needs (its offset, its rows and one more): the records of the first rows of a
+  query ordered by ``DESC(?date) ?record``. Without a page it does not narrow.
 """
 
 from __future__ import annotations
@@ -34,8 +41,9 @@ from .resources import QUERIES_DIR
 from .sparql.lexer import code_tokens, query_form, where_group_start
 
 PARAM_TYPES = ("iri", "notation", "literal", "language", "integer")
-TEXT_INDEXES = ("concept-labels",)  # concepts with a label or notation containing a text (kmgraph.vocab.concepts)
-TextIndex = Callable[[str], list[str]]  # a value -> the IRIs of its candidates
+TEXT_INDEXES = ("concept-labels", "records-newest")  # kmgraph.vocab.concepts, kmgraph.records.service
+# A value and the rows a page needs (None: every row) -> the IRIs of its candidates (None: cannot narrow).
+TextIndex = Callable[[str, "int | None"], "list[str] | None"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
@@ -88,9 +96,11 @@ class NamedQuery:
     form: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
-    def bind(self, values: dict[str, str], indexes: Mapping[str, TextIndex] | None = None) -> str:
+    def bind(self, values: dict[str, str], indexes: Mapping[str, TextIndex] | None = None,
+             rows: int | None = None) -> str:
         """The query text with parameters bound as a VALUES block, and the candidates of the
-        ``indexes`` the caller has as one more each; InputError on bad values."""
+        ``indexes`` the caller has as one more each (``rows``: how many rows the page asked for
+        needs, offset included); InputError on bad values."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -105,8 +115,9 @@ class NamedQuery:
                     raise InputError(f"query {self.name}: parameter {p.name} is required")
                 continue
             bound.append((p.name, p.term(str(raw))))
-            if p.index and indexes and p.index in indexes:
-                candidates.append((p.narrows, indexes[p.index](str(raw))))
+            found = indexes[p.index](str(raw), rows) if p.index and indexes and p.index in indexes else None
+            if found is not None:
+                candidates.append((p.narrows, found))
         if not bound:
             return self.text
         block = (f"VALUES ({' '.join('?' + n for n, _ in bound)}) "

@@ -83,5 +83,64 @@ def test_an_index_on_a_parameter_is_checked_when_the_catalogue_is_read():
     body = "SELECT * WHERE { ?concept ?p ?text }"
     assert parse_named_query("ok", header.format(index="concept-labels", var="concept") + body).params[0].narrows == "concept"
     for index, var in (("no-such-index", "concept"), ("concept-labels", "not a variable")):
-        with pytest.raises(InputError, match="index must be one of concept-labels"):
+        with pytest.raises(InputError, match="index must be one of concept-labels, records-newest"):
             parse_named_query("bad", header.format(index=index, var=var) + body)
+
+
+DATE = ox.NamedNode("http://purl.org/dc/terms/date")
+TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+
+
+@pytest.fixture(scope="module")
+def dated_store():
+    """Records under GBF targets 1 to 4 and their indicators: shared dates, no date, two dates, two
+    titles and two tags (more than one row a record), deleted ones."""
+    import random
+
+    store = EmbeddedStore(None)
+    bundled.load_bundled(store)
+    indicators = {r["t"].value: r["i"] for r in store.query(
+        "SELECT ?t (SAMPLE(?x) AS ?i) WHERE { ?x <http://www.w3.org/2004/02/skos/core#broader> ?c . "
+        "?c <http://www.w3.org/2004/02/skos/core#notation> ?t FILTER(STRSTARTS(?t, 'GBF-TARGET-0')) } GROUP BY ?t")}
+    records = build_services(store).records
+    rnd = random.Random(19)
+    for n in range(120):
+        target = f"GBF-TARGET-0{rnd.randint(1, 4)}"
+        node = ox.NamedNode(f"{RECORDS}{rnd.randrange(10**6):06d}-{n}")
+        triples = record(node.value[len(RECORDS):], ox.NamedNode(KMID + target))
+        if rnd.random() < 0.3 and target in indicators:
+            triples.append(ox.Triple(node, SUBJECT, indicators[target]))
+        for _ in range(rnd.choice([0, 1, 1, 1, 2])):
+            triples.append(ox.Triple(node, DATE, ox.Literal(f"20{rnd.randint(20, 23)}-0{rnd.randint(1, 3)}-01",
+                                                            datatype=XSD_DATE)))
+        for lang in rnd.choice([["en"], ["en", "fr"]]):
+            triples.append(ox.Triple(node, TITLE, ox.Literal(f"record {n}", language=lang)))
+        made, _ = records.create(triples, CURATOR, shapes=False)
+        if rnd.random() < 0.1:
+            records.delete(made, CURATOR)
+    return store, records
+
+
+@pytest.mark.parametrize("target", ["GBF-TARGET-01", "GBF-TARGET-03", "GBF-GOAL-A", "GBF-TARGET-20"])
+@pytest.mark.parametrize("offset,limit", [(0, 1), (0, 10), (7, 5), (25, 30), (0, 500), (400, 10)])
+def test_records_by_target_through_the_records_newest_index_pages_as_the_full_sort(dated_store, target, offset,
+                                                                                     limit):
+    """The index binds ?record to the newest records a page can hold; every page is the same as the
+    full query's, row for row, though records have several rows, shared dates, no date or two."""
+    store, records = dated_store
+    named = QueryCatalog().get("records-by-target")
+    rows = offset + limit + 1
+    indexed = named.bind({"target": target}, records.text_indexes(), rows=rows)
+    assert "VALUES ?record" in indexed
+    window = f"\nLIMIT {limit} OFFSET {offset}"
+    assert rows_of(store, indexed + window) == rows_of(store, named.bind({"target": target}) + window)
+    narrowed = indexed.split("VALUES ?record {")[1].split("}")[0].split()
+    assert len(narrowed) <= rows
+    if target == "GBF-GOAL-A" and offset == 0 and limit == 10:
+        assert len(narrowed) == rows and len(rows_of(store, named.bind({"target": target}))) > 100
+
+
+def test_the_records_newest_index_does_not_narrow_without_a_page(dated_store):
+    store, records = dated_store
+    assert "VALUES ?record" not in QueryCatalog().get("records-by-target").bind({}, records.text_indexes())

@@ -36,7 +36,8 @@ async def run_named_query(name: str, request: Request,
     values = dict(pairs)
     if len(values) != len(pairs):
         raise InputError("each parameter may be given once")
-    text = named.bind(values, request.app.state.concepts.text_indexes())
+    indexes = request.app.state.concepts.text_indexes() | request.app.state.records.text_indexes()
+    text = named.bind(values, indexes, rows=page.offset + page.limit + 1)
     out = await run_query_async(request.app.state.store, settings, text,
                     accept=request.headers.get("accept"), explicit_format=request.query_params.get("format"),
                     base_iri=_endpoint(request), page=page)

@@ -158,6 +158,19 @@ class RetrievalIndex:
                 for rid, id_, iri, type_, country, date, titles in (rows[rid] for rid in page)]
         return int(mask.sum()), hits, facets
 
+    def newest(self, tags: list[str], count: int) -> list[str]:
+        """IRIs of the ``count`` newest records that are not deleted and carry one of ``tags``: by
+        date descending (the lexical form: the order of xsd:date and xsd:dateTime values without
+        time zones), missing dates last, then by IRI, the order of ``ORDER BY DESC(?date) ?record``."""
+        if not tags or count <= 0:
+            return []
+        marks = ",".join("?" * len(tags))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT iri FROM records WHERE deleted = 0 AND rid IN (SELECT rid FROM tags WHERE concept IN ({marks})) "
+                "ORDER BY date IS NULL, date DESC, iri LIMIT ?", [*sorted(tags), count]).fetchall()
+        return [iri for iri, in rows]
+
     def _page(self, view: "_Columns", mask: np.ndarray, offset: int, limit: int) -> list[int]:
         """Rids of one page, newest first; records added since the columns were built are merged in."""
         ordered = view.order[mask[view.order]]

@@ -25,6 +25,7 @@ from ..errors import (
     RecordInvalidError,
 )
 from ..namespaces import BASE, GRAPH, KMO
+from ..queries import TextIndex
 from ..resources import query_text
 from ..store import Store
 from ..validation import RecordValidator
@@ -251,6 +252,12 @@ class RecordService:
         self.reindex()
         return True
 
+    def text_indexes(self) -> dict[str, TextIndex]:
+        """The indexes over records that named queries may use (``index:`` in a query's header)."""
+        def newest(notation: str, rows: int | None) -> list[str] | None:
+            return None if rows is None else self.index.newest(self.concepts.get().tagged_below(notation), rows)
+        return {"records-newest": newest}
+
     def _record_graphs(self) -> int:
         rows = list(self.store.query(query_text("system/record-graph-count"), union_default_graph=False))
         return int(rows[0]["n"].value)
@@ -320,6 +327,6 @@ def indexed(record_id: str, node, triples: list[ox.Triple], concepts: ConceptInd
     types, countries, dates = objects(DCT + "type"), objects(DCT + "spatial"), objects(DCT + "date")
     return IndexedRecord(
         id=record_id, iri=node.value, type=notation(types[0]) if types else None,
-        country=notation(countries[0]) if countries else None, date=dates[0].value if dates else None,
+        country=notation(countries[0]) if countries else None, date=max((d.value for d in dates), default=None),
         titles=titles, summaries=summaries, tags=tags, targets=targets,
         deleted=bool(objects(str(KMO) + "deletedAt")))

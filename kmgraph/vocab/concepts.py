@@ -185,6 +185,14 @@ class ConceptIndex:
             current = self.concepts.get(parent)
         return path
 
+    def tagged_below(self, notation: str) -> list[str]:
+        """The concepts with ``notation`` and those below them that have a notation: the tags a
+        query matching ``?concept skos:notation ?n . ?tag skos:broader* ?concept . ?tag
+        skos:notation ?via`` can bind (the hierarchy as the vocabularies give it)."""
+        roots = [c.iri for c in self.concepts.values() if notation in c.notations]
+        below = {d for root in roots for d in self.descendants(root)}
+        return sorted(set(roots) | {d for d in below if self.concepts[d].notations})
+
     def descendants(self, iri: str) -> list[str]:
         out, stack, seen = [], [iri], {iri}
         while stack:
@@ -282,4 +290,4 @@ class ConceptIndexCache(VocabularyCache[ConceptIndex]):
 
     def text_indexes(self) -> dict[str, TextIndex]:
         """The text indexes named queries may use (``index:`` in a query's header)."""
-        return {"concept-labels": lambda text: self.get().containing(text)}
+        return {"concept-labels": lambda text, rows: self.get().containing(text)}
