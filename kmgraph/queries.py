@@ -13,17 +13,20 @@ Each file starts with a YAML header in ``#+`` comment lines (the grlc convention
 Parameter values are validated for their type, turned into RDF terms by pyoxigraph and bound with
 a ``VALUES`` block at the start of the query's WHERE group: user text is never spliced into SPARQL.
 
-A parameter may name an index and a variable (``index: concept-labels``, ``narrows: concept``):
-when the caller has that index, the IRIs it finds for the value are bound to the variable too, so
-the engine works on those candidates only. Each index promises that the answer, or the page of it
-asked for, is the same with or without it:
+A parameter may name an index and a variable (``index: concept-labels``, ``narrows: concept``), or
+lists of both: when the caller has an index, the IRIs it finds for the value are bound to its
+variable too, so the engine works on those candidates only. Each index promises that the answer,
+or the page of it asked for, is the same with or without it:
 
 - ``concept-labels``: concepts with a label or notation containing the text once folded, a superset
   of what a case-insensitive ``CONTAINS`` FILTER keeps;
 - ``records-newest``: the newest records (``dcterms:date`` descending, then IRI) tagged with a
   concept that has the value as notation, or one below it that has a notation, not deleted, as
   many as the page needs (its offset, its rows and one more): the records of the first rows of a
-  query ordered by ``DESC(?date) ?record``. Without a page it does not narrow.
+  query ordered by ``DESC(?date) ?record``. Without a page, or for a page too deep to bind its
+  records (more than ``NARROW_MAX``), it does not narrow;
+- ``concepts-below``: the concepts with the value as notation and those below them with a
+  notation, the tags such a query can bind.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ from .resources import QUERIES_DIR
 from .sparql.lexer import code_tokens, query_form, where_group_start
 
 PARAM_TYPES = ("iri", "notation", "literal", "language", "integer")
-TEXT_INDEXES = ("concept-labels", "records-newest")  # kmgraph.vocab.concepts, kmgraph.records.service
+TEXT_INDEXES = ("concept-labels", "records-newest", "concepts-below")  # kmgraph.vocab.concepts, kmgraph.records.service
+NARROW_MAX = 1000  # IRIs an index binds at most (each about 50 bytes of query text)
 # A value and the rows a page needs (None: every row) -> the IRIs of its candidates (None: cannot narrow).
 TextIndex = Callable[[str, "int | None"], "list[str] | None"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -57,8 +61,7 @@ class Param:
     description: str = ""
     default: str | None = None
     required: bool = False
-    index: str | None = None  # a text index whose candidates for the value ...
-    narrows: str | None = None  # ... are bound to this variable
+    narrowing: tuple[tuple[str, str], ...] = ()  # (index, variable): the index's candidates for the value are bound to it
 
     def term(self, raw: str) -> ox.NamedNode | ox.Literal:
         """The RDF term for a raw value, or InputError naming the parameter."""
@@ -115,9 +118,10 @@ class NamedQuery:
                     raise InputError(f"query {self.name}: parameter {p.name} is required")
                 continue
             bound.append((p.name, p.term(str(raw))))
-            found = indexes[p.index](str(raw), rows) if p.index and indexes and p.index in indexes else None
-            if found is not None:
-                candidates.append((p.narrows, found))
+            for index, variable in p.narrowing:
+                found = indexes[index](str(raw), rows) if indexes and index in indexes else None
+                if found is not None:
+                    candidates.append((variable, found))
         if not bound:
             return self.text
         block = (f"VALUES ({' '.join('?' + n for n, _ in bound)}) "
@@ -141,6 +145,20 @@ def read_header(name: str, text: str) -> dict:
         raise InputError(f"query {name}: header is not valid YAML: {exc}") from exc
 
 
+def _narrowing(name: str, raw: dict) -> tuple[tuple[str, str], ...]:
+    """A parameter's ``index`` and ``narrows``, each a name or a list of as many names."""
+    index, narrows = raw.get("index"), raw.get("narrows")
+    if index is None:
+        return ()
+    indexes, variables = ([x] if isinstance(x, str) else x for x in (index, narrows or []))
+    if (not isinstance(indexes, list) or not isinstance(variables, list) or len(indexes) != len(variables)
+            or any(i not in TEXT_INDEXES for i in indexes)
+            or any(not _VARIABLE.match(str(v)) for v in variables)):
+        raise InputError(f"query {name}: parameter {raw.get('name')}: index must be one of "
+                         f"{', '.join(TEXT_INDEXES)} (or a list of them), with the variable each narrows")
+    return tuple(zip(indexes, variables))
+
+
 def parse_named_query(name: str, text: str) -> NamedQuery:
     meta = read_header(name, text)
     params = []
@@ -148,13 +166,9 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         if raw.get("type") not in PARAM_TYPES:
             raise InputError(f"query {name}: parameter {raw.get('name')} has unknown type {raw.get('type')!r}")
         default = raw.get("default")
-        index, narrows = raw.get("index"), raw.get("narrows")
-        if index is not None and (index not in TEXT_INDEXES or not _VARIABLE.match(str(narrows or ""))):
-            raise InputError(f"query {name}: parameter {raw.get('name')}: index must be one of "
-                             f"{', '.join(TEXT_INDEXES)}, with the variable it narrows")
         params.append(Param(raw["name"], raw["type"], raw.get("description", ""),
                             None if default is None else str(default), bool(raw.get("required", False)),
-                            index, narrows))
+                            _narrowing(name, raw)))
     form = query_form(code_tokens(text))
     if form is None:
         raise InputError(f"query {name}: not a SPARQL query")

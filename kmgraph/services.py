@@ -17,6 +17,7 @@ from .cbd.thesaurus import ThesaurusCache
 from .cbd.validation import DocumentValidator
 from .curation import Curator, source_for_path
 from .namespaces import ONTOLOGY_GRAPH
+from .queries import TextIndex
 from .records.index import RetrievalIndex
 from .records.service import RecordService
 from .resources import ONTOLOGY_FILE, ROOT
@@ -68,6 +69,17 @@ def build_services(store: Store, projects: dict[str, Project] | None = None) -> 
     taggers = Taggers(store, concepts, projects or load_projects(), curator.catalog.vocabularies, beside_store(store, MODELS_SUFFIX))
     return Services(store, validator, concepts, records, taggers, curator, KmgbfCache(store),
                     DocumentValidator(validator, concepts), ThesaurusCache(store, concepts), recovered)
+
+
+def query_indexes(services: Services, *, check: bool = False) -> dict[str, TextIndex]:
+    """The indexes named queries may use (``index:`` in a query's header). With ``check``, those over
+    records only when the retrieval index has followed every record write: a command reading beside
+    a running service, or after a crash, may find it behind, and then runs the queries without it."""
+    indexes = services.concepts.text_indexes()
+    records = services.records
+    if not check or records.index.writes() == records.statistics()[1]:
+        indexes |= records.text_indexes()
+    return indexes
 
 
 SYSTEM = Actor(name="kmgraph init", role="system", client="bundled vocabularies", rights=frozenset(Right))

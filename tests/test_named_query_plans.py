@@ -9,7 +9,7 @@ import pytest
 
 from kmgraph.access import Actor
 from kmgraph.queries import QueryCatalog
-from kmgraph.services import build_services
+from kmgraph.services import build_services, query_indexes
 from kmgraph.store import EmbeddedStore
 from kmgraph.vocab import bundled
 
@@ -81,8 +81,12 @@ def test_an_index_on_a_parameter_is_checked_when_the_catalogue_is_read():
 
     header = "#+ params:\n#+   - name: text\n#+     type: literal\n#+     index: {index}\n#+     narrows: {var}\n"
     body = "SELECT * WHERE { ?concept ?p ?text }"
-    assert parse_named_query("ok", header.format(index="concept-labels", var="concept") + body).params[0].narrows == "concept"
-    for index, var in (("no-such-index", "concept"), ("concept-labels", "not a variable")):
+    assert parse_named_query("ok", header.format(index="concept-labels", var="concept") + body).params[0].narrowing == (
+        ("concept-labels", "concept"),)
+    both = parse_named_query("ok", header.format(index="[records-newest, concepts-below]", var="[s, p]") + body)
+    assert both.params[0].narrowing == (("records-newest", "s"), ("concepts-below", "p"))
+    for index, var in (("no-such-index", "concept"), ("concept-labels", "not a variable"),
+                       ("[records-newest, concepts-below]", "[s]"), ("[records-newest]", "[s, p]")):
         with pytest.raises(InputError, match="index must be one of concept-labels, records-newest"):
             parse_named_query("bad", header.format(index=index, var=var) + body)
 
@@ -103,7 +107,8 @@ def dated_store():
     indicators = {r["t"].value: r["i"] for r in store.query(
         "SELECT ?t (SAMPLE(?x) AS ?i) WHERE { ?x <http://www.w3.org/2004/02/skos/core#broader> ?c . "
         "?c <http://www.w3.org/2004/02/skos/core#notation> ?t FILTER(STRSTARTS(?t, 'GBF-TARGET-0')) } GROUP BY ?t")}
-    records = build_services(store).records
+    services = build_services(store)
+    records = services.records
     rnd = random.Random(19)
     for n in range(120):
         target = f"GBF-TARGET-0{rnd.randint(1, 4)}"
@@ -119,7 +124,7 @@ def dated_store():
         made, _ = records.create(triples, CURATOR, shapes=False)
         if rnd.random() < 0.1:
             records.delete(made, CURATOR)
-    return store, records
+    return store, services
 
 
 @pytest.mark.parametrize("target", ["GBF-TARGET-01", "GBF-TARGET-03", "GBF-GOAL-A", "GBF-TARGET-20"])
@@ -128,11 +133,11 @@ def test_records_by_target_through_the_records_newest_index_pages_as_the_full_so
                                                                                      limit):
     """The index binds ?record to the newest records a page can hold; every page is the same as the
     full query's, row for row, though records have several rows, shared dates, no date or two."""
-    store, records = dated_store
+    store, services = dated_store
     named = QueryCatalog().get("records-by-target")
     rows = offset + limit + 1
-    indexed = named.bind({"target": target}, records.text_indexes(), rows=rows)
-    assert "VALUES ?record" in indexed
+    indexed = named.bind({"target": target}, query_indexes(services), rows=rows)
+    assert "VALUES ?record" in indexed and "VALUES ?tag" in indexed
     window = f"\nLIMIT {limit} OFFSET {offset}"
     assert rows_of(store, indexed + window) == rows_of(store, named.bind({"target": target}) + window)
     narrowed = indexed.split("VALUES ?record {")[1].split("}")[0].split()
@@ -142,5 +147,30 @@ def test_records_by_target_through_the_records_newest_index_pages_as_the_full_so
 
 
 def test_the_records_newest_index_does_not_narrow_without_a_page(dated_store):
-    store, records = dated_store
-    assert "VALUES ?record" not in QueryCatalog().get("records-by-target").bind({}, records.text_indexes())
+    store, services = dated_store
+    assert "VALUES ?record" not in QueryCatalog().get("records-by-target").bind({}, query_indexes(services))
+
+
+def test_a_page_too_deep_for_the_records_newest_index_is_narrowed_by_its_tags(dated_store, monkeypatch):
+    from kmgraph.records import service
+
+    store, services = dated_store
+    monkeypatch.setattr(service, "NARROW_MAX", 50)
+    named = QueryCatalog().get("records-by-target")
+    indexed = named.bind({"target": "GBF-GOAL-A"}, query_indexes(services), rows=71)
+    assert "VALUES ?record" not in indexed and "VALUES ?tag" in indexed
+    window = "\nLIMIT 10 OFFSET 60"
+    assert rows_of(store, indexed + window) == rows_of(store, named.bind({"target": "GBF-GOAL-A"}) + window)
+    assert len(rows_of(store, indexed + window)) == 10
+
+
+def test_the_record_indexes_wait_for_a_retrieval_index_behind_the_store(dated_store):
+    """A command reading beside a running service checks that the index has followed every write."""
+    store, services = dated_store
+    assert "records-newest" in query_indexes(services, check=True)
+    services.records.index.upsert([], writes=(services.records.index.writes() or 0) - 1)
+    try:
+        assert "records-newest" not in query_indexes(services, check=True)
+        assert "records-newest" in query_indexes(services)
+    finally:
+        services.records.index.upsert([], writes=services.records.statistics()[1])

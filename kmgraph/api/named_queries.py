@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from ..errors import InputError
 from ..querying import Page, run_query_async
+from ..services import query_indexes
 from .sparql import _endpoint, output_response
 
 router = APIRouter(tags=["named queries"])
@@ -36,8 +37,7 @@ async def run_named_query(name: str, request: Request,
     values = dict(pairs)
     if len(values) != len(pairs):
         raise InputError("each parameter may be given once")
-    indexes = request.app.state.concepts.text_indexes() | request.app.state.records.text_indexes()
-    text = named.bind(values, indexes, rows=page.offset + page.limit + 1)
+    text = named.bind(values, query_indexes(request.app.state.services), rows=page.offset + page.limit + 1)
     out = await run_query_async(request.app.state.store, settings, text,
                     accept=request.headers.get("accept"), explicit_format=request.query_params.get("format"),
                     base_iri=_endpoint(request), page=page)

@@ -97,6 +97,7 @@ def query(name_or_file: str | None, expression: str | None, params: tuple[str, .
     from ..errors import InputError
     from ..queries import QueryCatalog
     from ..querying import Page, run_query
+    from ..services import build_services, query_indexes
 
     catalog = QueryCatalog()
     if list_queries:
@@ -118,7 +119,8 @@ def query(name_or_file: str | None, expression: str | None, params: tuple[str, .
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{name_or_file}: cannot read: {exc}") from exc
     elif name_or_file:
-        text = catalog.get(name_or_file).bind(values)
+        text = None  # bound below, with the store's indexes
+        catalog.get(name_or_file).bind(values)  # bad names and values stop here, before the store opens
     else:
         raise InputError("give a query name, a .rq file or -e 'SPARQL' (kmgraph query --list shows the names)")
     settings = Settings.load(store=store, sparql_endpoint=sparql_endpoint)
@@ -128,6 +130,9 @@ def query(name_or_file: str | None, expression: str | None, params: tuple[str, .
     page = Page.of(settings, limit, offset) if named else None
     wire = "json" if fmt == "table" else fmt
     with reading_store(settings) as backend:
+        if text is None:
+            text = catalog.get(name_or_file).bind(values, query_indexes(build_services(backend), check=True),
+                                                  rows=page.offset + page.limit + 1)
         try:
             out = run_query(backend, settings, text, explicit_format=wire, capped=False, page=page)
         except KmgraphError as exc:

@@ -25,7 +25,7 @@ from ..errors import (
     RecordInvalidError,
 )
 from ..namespaces import BASE, GRAPH, KMO
-from ..queries import TextIndex
+from ..queries import NARROW_MAX, TextIndex
 from ..resources import query_text
 from ..store import Store
 from ..validation import RecordValidator
@@ -255,7 +255,9 @@ class RecordService:
     def text_indexes(self) -> dict[str, TextIndex]:
         """The indexes over records that named queries may use (``index:`` in a query's header)."""
         def newest(notation: str, rows: int | None) -> list[str] | None:
-            return None if rows is None else self.index.newest(self.concepts.get().tagged_below(notation), rows)
+            if rows is None or rows > NARROW_MAX:
+                return None
+            return self.index.newest(self.concepts.get().tagged_below(notation), rows)
         return {"records-newest": newest}
 
     def _record_graphs(self) -> int:

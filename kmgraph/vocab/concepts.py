@@ -290,4 +290,5 @@ class ConceptIndexCache(VocabularyCache[ConceptIndex]):
 
     def text_indexes(self) -> dict[str, TextIndex]:
         """The text indexes named queries may use (``index:`` in a query's header)."""
-        return {"concept-labels": lambda text, rows: self.get().containing(text)}
+        return {"concept-labels": lambda text, rows: self.get().containing(text),
+                "concepts-below": lambda notation, rows: self.get().tagged_below(notation)}
