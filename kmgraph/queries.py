@@ -14,9 +14,10 @@ Parameter values are validated for their type, turned into RDF terms by pyoxigra
 a ``VALUES`` block at the start of the query's WHERE group: user text is never spliced into SPARQL.
 
 A parameter may name an index and a variable (``index: concept-labels``, ``narrows: concept``), or
-lists of both: when the caller has an index, the IRIs it finds for the value are bound to its
-variable too, so the engine works on those candidates only. Each index promises that the answer,
-or the page of it asked for, is the same with or without it:
+lists of both, in order of preference: with the first index the caller has that can narrow, the
+IRIs it finds for the value are bound to its variable too, so the engine works on those candidates
+only (one narrowing a parameter: two VALUES blocks can lead the engine to a worse plan than one).
+Each index promises that the answer, or the page of it asked for, is the same with or without it:
 
 - ``concept-labels``: concepts with a label or notation containing the text once folded, a superset
   of what a case-insensitive ``CONTAINS`` FILTER keeps;
@@ -61,7 +62,7 @@ class Param:
     description: str = ""
     default: str | None = None
     required: bool = False
-    narrowing: tuple[tuple[str, str], ...] = ()  # (index, variable): the index's candidates for the value are bound to it
+    narrowing: tuple[tuple[str, str], ...] = ()  # (index, variable), preferred first: candidates bound to the variable
 
     def term(self, raw: str) -> ox.NamedNode | ox.Literal:
         """The RDF term for a raw value, or InputError naming the parameter."""
@@ -122,6 +123,7 @@ class NamedQuery:
                 found = indexes[index](str(raw), rows) if indexes and index in indexes else None
                 if found is not None:
                     candidates.append((variable, found))
+                    break
         if not bound:
             return self.text
         block = (f"VALUES ({' '.join('?' + n for n, _ in bound)}) "
