@@ -37,7 +37,7 @@ class StoreHealth:
 def check_store(services: Services) -> StoreHealth:
     store = services.store
     repaired = list(services.recovered)
-    if services.records.ensure_index():
+    if services.records.ensure_index(full=True):
         repaired.append("retrieval index rebuilt from the store")
     quads, digest = store.fingerprint()
     findings = [f for query in load_checks(INTEGRITY_DIR) for f in query.run(store)]

@@ -142,6 +142,25 @@ def test_reindex_and_a_start_rebuild_missing_counts(services):
     assert records.reindex() == 122 and kept(store) == before
 
 
+def test_records_written_behind_kmgraphs_back_are_caught_by_the_full_check(services):
+    """A record graph copied in by SPARQL Update: a start (which reads no record graph, so that it
+    stays fast on a large store) does not see it; the full check (``kmgraph check-store``) counts the
+    record graphs and rebuilds the index and the counts, and search then finds the copy."""
+    from kmgraph.integrity import check_store
+    from kmgraph.records.index import Query
+
+    store, records = services.store, services.records
+    source = next(h["id"] for h in records.index.search(Query())[1])
+    graph = "https://w3id.org/kmgraph/graph/record/"
+    store.update(f"INSERT {{ GRAPH <{graph}copied> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}{source}> {{ ?s ?p ?o }} }}")
+    assert not records.ensure_index()
+    assert records.counted_records() == 122
+    health = check_store(services)
+    assert "retrieval index rebuilt from the store" in health.repaired
+    assert records.counted_records() == 123 and records.index.count(with_deleted=True) == 123
+    assert not records.ensure_index(full=True)
+
+
 def test_the_gap_analysis_reads_the_counts(services):
     """With the counts, the gap analysis never looks at a record: kept counts moved by hand show."""
     from kmgraph.queries import QueryCatalog

@@ -26,7 +26,9 @@ def values(store, graph):
 
 
 def test_replace_add_drop(backend):
+    assert backend.is_empty()
     assert backend.replace_graph(G1, TTL, ox.RdfFormat.TURTLE) == 4
+    assert not backend.is_empty()
     assert values(backend, G1) == ["one", "two"]
     assert backend.replace_graph(G1, MORE, ox.RdfFormat.N_TRIPLES) == 1
     assert values(backend, G1) == ["three"]
@@ -36,7 +38,7 @@ def test_replace_add_drop(backend):
     assert [g.iri for g in backend.graphs()] == [G1]
     assert backend.drop_graph(G1) is True
     assert backend.drop_graph(G1) is False
-    assert not backend.has_graph(G1)
+    assert not backend.has_graph(G1) and backend.is_empty()
 
 
 def test_malformed_input_leaves_graph(backend):
