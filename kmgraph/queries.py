@@ -26,6 +26,9 @@ Each index promises that the answer, or the page of it asked for, is the same wi
   many as the page needs (its offset, its rows and one more): the records of the first rows of a
   query ordered by ``DESC(?date) ?record``. Without a page, or for a page too deep to bind its
   records (more than ``NARROW_MAX``), it does not narrow;
+- ``records-newest-in-country``: the same for the value as a country's notation (the records with
+  a ``dcterms:spatial`` that has it) and the query's ``target`` parameter (any concept with a
+  notation when it has none);
 - ``concepts-below``: the concepts with the value as notation and those below them with a
   notation, the tags such a query can bind.
 """
@@ -45,10 +48,11 @@ from .resources import QUERIES_DIR
 from .sparql.lexer import code_tokens, query_form, where_group_start
 
 PARAM_TYPES = ("iri", "notation", "literal", "language", "integer")
-TEXT_INDEXES = ("concept-labels", "records-newest", "concepts-below")  # kmgraph.vocab.concepts, kmgraph.records.service
+TEXT_INDEXES = ("concept-labels", "records-newest", "records-newest-in-country", "concepts-below")  # kmgraph.vocab.concepts, kmgraph.records.service
 NARROW_MAX = 1000  # IRIs an index binds at most (each about 50 bytes of query text)
-# A value and the rows a page needs (None: every row) -> the IRIs of its candidates (None: cannot narrow).
-TextIndex = Callable[[str, "int | None"], "list[str] | None"]
+# A value, the rows a page needs (None: every row) and every value the query binds -> the IRIs of
+# its candidates (None: cannot narrow).
+TextIndex = Callable[[str, "int | None", Mapping[str, str]], "list[str] | None"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
@@ -110,17 +114,18 @@ class NamedQuery:
         if unknown:
             raise InputError(f"query {self.name} has no parameter {', '.join(unknown)}; "
                              f"its parameters: {', '.join(known) or 'none'}")
+        given = {p.name: str(raw) for p in self.params if (raw := values.get(p.name, p.default)) not in (None, "")}
         bound: list[tuple[str, ox.NamedNode | ox.Literal]] = []
         candidates: list[tuple[str, list[str]]] = []
         for p in self.params:
-            raw = values.get(p.name, p.default)
-            if raw is None or raw == "":
+            if p.name not in given:
                 if p.required:
                     raise InputError(f"query {self.name}: parameter {p.name} is required")
                 continue
-            bound.append((p.name, p.term(str(raw))))
+            raw = given[p.name]
+            bound.append((p.name, p.term(raw)))
             for index, variable in p.narrowing:
-                found = indexes[index](str(raw), rows) if indexes and index in indexes else None
+                found = indexes[index](raw, rows, given) if indexes and index in indexes else None
                 if found is not None:
                     candidates.append((variable, found))
                     break

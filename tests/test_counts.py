@@ -161,6 +161,22 @@ def test_records_written_behind_kmgraphs_back_are_caught_by_the_full_check(servi
     assert not records.ensure_index(full=True)
 
 
+def test_an_index_written_by_an_older_version_is_rebuilt_at_the_next_start(services):
+    """An index from before the places table (schema 1: no places, no schema number) is in step by
+    its write number, but lacks a column: a start rebuilds it."""
+    records, node = services.records, node_of("about-peru")
+    about = ox.Triple(node, ox.NamedNode(DCT + "spatial"), ox.NamedNode(KMID + "country/PE"))
+    records.create([*new_record(random.Random(5), tags(services.store), template(records), node), about], ADMIN)
+    with_places = records.index._db.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+    assert with_places == 1 and not records.ensure_index()
+    with records.index._db as db:
+        db.execute("DELETE FROM places")
+        db.execute("DELETE FROM meta WHERE key = 'schema'")
+    assert records.ensure_index()
+    assert records.index._db.execute("SELECT COUNT(*) FROM places").fetchone()[0] == with_places
+    assert not records.ensure_index()
+
+
 def test_the_gap_analysis_reads_the_counts(services):
     """With the counts, the gap analysis never looks at a record: kept counts moved by hand show."""
     from kmgraph.queries import QueryCatalog

@@ -93,13 +93,15 @@ def test_an_index_on_a_parameter_is_checked_when_the_catalogue_is_read():
 
 DATE = ox.NamedNode("http://purl.org/dc/terms/date")
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+SPATIAL = ox.NamedNode("http://purl.org/dc/terms/spatial")
+COUNTRY = KMID + "country/"
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
 @pytest.fixture(scope="module")
 def dated_store():
     """Records under GBF targets 1 to 4 and their indicators: shared dates, no date, two dates, two
-    titles and two tags (more than one row a record), deleted ones."""
+    titles and two tags (more than one row a record), deleted ones; about no country, one or two."""
     import random
 
     store = EmbeddedStore(None)
@@ -121,6 +123,8 @@ def dated_store():
                                                             datatype=XSD_DATE)))
         for lang in rnd.choice([["en"], ["en", "fr"]]):
             triples.append(ox.Triple(node, TITLE, ox.Literal(f"record {n}", language=lang)))
+        for country in rnd.sample(["FR", "PE", "KE"], rnd.choice([0, 1, 1, 2])):
+            triples.append(ox.Triple(node, SPATIAL, ox.NamedNode(COUNTRY + country)))
         made, _ = records.create(triples, CURATOR, shapes=False)
         if rnd.random() < 0.1:
             records.delete(made, CURATOR)
@@ -144,6 +148,23 @@ def test_records_by_target_through_the_records_newest_index_pages_as_the_full_so
     assert len(narrowed) <= rows
     if target == "GBF-GOAL-A" and offset == 0 and limit == 10:
         assert len(narrowed) == rows and len(rows_of(store, named.bind({"target": target}))) > 100
+
+
+@pytest.mark.parametrize("country,target", [("FR", ""), ("PE", "GBF-TARGET-02"), ("KE", "GBF-GOAL-A"), ("FR", "GBF-TARGET-20")])
+@pytest.mark.parametrize("offset,limit", [(0, 1), (0, 10), (7, 5), (20, 30), (0, 500)])
+def test_records_by_country_target_through_its_index_pages_as_the_full_sort(dated_store, country, target, offset,
+                                                                              limit):
+    """The same for the records about a country: with a target and without one (any tag)."""
+    store, services = dated_store
+    named = QueryCatalog().get("records-by-country-target")
+    values = {"country": country, "target": target}
+    indexed = named.bind(values, query_indexes(services), rows=offset + limit + 1)
+    assert "VALUES ?record" in indexed
+    window = f"\nLIMIT {limit} OFFSET {offset}"
+    assert rows_of(store, indexed + window) == rows_of(store, named.bind(values) + window)
+    if (country, target, offset, limit) == ("FR", "", 0, 10):
+        assert len(indexed.split("VALUES ?record {")[1].split("}")[0].split()) == 11
+        assert len(rows_of(store, named.bind(values))) > 11
 
 
 def test_the_records_newest_index_does_not_narrow_without_a_page(dated_store):

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 PENDING_LIMIT = 1000  # records added since the columns were built, before they are rebuilt
+SCHEMA_VERSION = 2  # an index written with another version is rebuilt at the next start (2: places)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -24,10 +25,13 @@ CREATE TABLE IF NOT EXISTS records (
   year INTEGER, date TEXT, deleted INTEGER NOT NULL DEFAULT 0, titles TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tags (rid INTEGER NOT NULL, concept TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS targets (rid INTEGER NOT NULL, target TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS places (rid INTEGER NOT NULL, place TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tags_concept ON tags(concept, rid);
 CREATE INDEX IF NOT EXISTS tags_rid ON tags(rid);
 CREATE INDEX IF NOT EXISTS targets_target ON targets(target, rid);
 CREATE INDEX IF NOT EXISTS targets_rid ON targets(rid);
+CREATE INDEX IF NOT EXISTS places_place ON places(place, rid);
+CREATE INDEX IF NOT EXISTS places_rid ON places(rid);
 CREATE INDEX IF NOT EXISTS records_type ON records(type);
 CREATE INDEX IF NOT EXISTS records_country ON records(country);
 CREATE INDEX IF NOT EXISTS records_year ON records(year);
@@ -49,6 +53,7 @@ class IndexedRecord:
     tags: list[str]
     targets: list[str]
     deleted: bool = False
+    places: list[str] = field(default_factory=list)  # every dcterms:spatial IRI (``country``: the first's notation)
 
     @property
     def year(self) -> int | None:
@@ -85,7 +90,8 @@ class RetrievalIndex:
         bring the index to, kept in the same SQLite transaction."""
         with self._lock, self._db:
             if writes is not None:
-                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('writes', ?)", (writes,))
+                self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                     [("writes", writes), ("schema", SCHEMA_VERSION)])
             for r in records:
                 row = self._db.execute("SELECT rid FROM records WHERE id = ?", (r.id,)).fetchone()
                 if row:
@@ -98,6 +104,7 @@ class RetrievalIndex:
                 rid = cur.lastrowid
                 self._db.executemany("INSERT INTO tags VALUES (?, ?)", [(rid, t) for t in dict.fromkeys(r.tags)])
                 self._db.executemany("INSERT INTO targets VALUES (?, ?)", [(rid, t) for t in dict.fromkeys(r.targets)])
+                self._db.executemany("INSERT INTO places VALUES (?, ?)", [(rid, p) for p in dict.fromkeys(r.places)])
                 self._db.execute("INSERT INTO fts (rowid, title, summary) VALUES (?, ?, ?)",
                                  (rid, " ".join(r.titles.values()), " ".join(r.summaries.values())))
                 if self._view is not None:
@@ -106,14 +113,14 @@ class RetrievalIndex:
                 self._view = None  # rebuilt, newest first, at the next search
 
     def _delete_rows(self, rid: int) -> None:
-        for table in ("tags", "targets"):
+        for table in ("tags", "targets", "places"):
             self._db.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
         self._db.execute("DELETE FROM fts WHERE rowid = ?", (rid,))
         self._db.execute("DELETE FROM records WHERE rid = ?", (rid,))
 
     def clear(self) -> None:
         with self._lock, self._db:
-            for table in ("tags", "targets", "records", "fts", "meta"):
+            for table in ("tags", "targets", "places", "records", "fts", "meta"):
                 self._db.execute(f"DELETE FROM {table}")
             self._view = None
 
@@ -122,9 +129,10 @@ class RetrievalIndex:
         return self._db.execute(sql).fetchone()[0]
 
     def writes(self) -> int | None:
-        """The record-write sequence the index has followed (None: it never followed one)."""
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'writes'").fetchone()
-        return row[0] if row else None
+        """The record-write sequence the index has followed (None: it never followed one, or it was
+        written by a version of kmgraph that kept other columns, so a start rebuilds it)."""
+        meta = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('writes', 'schema')").fetchall())
+        return meta.get("writes") if meta.get("schema") == SCHEMA_VERSION else None
 
     # searching ---------------------------------------------------------------------------------
 
@@ -158,17 +166,22 @@ class RetrievalIndex:
                 for rid, id_, iri, type_, country, date, titles in (rows[rid] for rid in page)]
         return int(mask.sum()), hits, facets
 
-    def newest(self, tags: list[str], count: int) -> list[str]:
-        """IRIs of the ``count`` newest records that are not deleted and carry one of ``tags``: by
-        date descending (the lexical form: the order of xsd:date and xsd:dateTime values without
-        time zones), missing dates last, then by IRI, the order of ``ORDER BY DESC(?date) ?record``."""
-        if not tags or count <= 0:
+    def newest(self, tags: list[str], count: int, places: list[str] | None = None) -> list[str]:
+        """IRIs of the ``count`` newest records that are not deleted and carry one of ``tags`` (and,
+        with ``places``, have one of them as dcterms:spatial): by date descending (the lexical form:
+        the order of xsd:date and xsd:dateTime values without time zones), missing dates last, then
+        by IRI, the order of ``ORDER BY DESC(?date) ?record``."""
+        if not tags or count <= 0 or places == []:
             return []
-        marks = ",".join("?" * len(tags))
+        where, args = f"rid IN (SELECT rid FROM tags WHERE concept IN ({','.join('?' * len(tags))}))", sorted(tags)
+        if places is not None:
+            where = (f"rid IN (SELECT rid FROM places WHERE place IN ({','.join('?' * len(places))})) "
+                     f"AND EXISTS (SELECT 1 FROM tags t WHERE t.rid = records.rid AND t.concept IN "
+                     f"({','.join('?' * len(tags))}))")
+            args = [*sorted(places), *sorted(tags)]
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT iri FROM records WHERE deleted = 0 AND rid IN (SELECT rid FROM tags WHERE concept IN ({marks})) "
-                "ORDER BY date IS NULL, date DESC, iri LIMIT ?", [*sorted(tags), count]).fetchall()
+            rows = self._db.execute(f"SELECT iri FROM records WHERE deleted = 0 AND {where} "
+                                    "ORDER BY date IS NULL, date DESC, iri LIMIT ?", [*args, count]).fetchall()
         return [iri for iri, in rows]
 
     def _page(self, view: "_Columns", mask: np.ndarray, offset: int, limit: int) -> list[int]:

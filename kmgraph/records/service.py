@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 import threading
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 
@@ -255,11 +256,18 @@ class RecordService:
 
     def text_indexes(self) -> dict[str, TextIndex]:
         """The indexes over records that named queries may use (``index:`` in a query's header)."""
-        def newest(notation: str, rows: int | None) -> list[str] | None:
+        def newest(notation: str, rows: int | None, values: Mapping[str, str]) -> list[str] | None:
             if rows is None or rows > NARROW_MAX:
                 return None
             return self.index.newest(self.concepts.get().tagged_below(notation), rows)
-        return {"records-newest": newest}
+
+        def newest_in_country(country: str, rows: int | None, values: Mapping[str, str]) -> list[str] | None:
+            if rows is None or rows > NARROW_MAX:
+                return None
+            concepts, target = self.concepts.get(), values.get("target")
+            tags = concepts.tagged_below(target) if target else concepts.with_notations()
+            return self.index.newest(tags, rows, places=concepts.having_notation(country))
+        return {"records-newest": newest, "records-newest-in-country": newest_in_country}
 
     def _record_graphs(self) -> int:
         rows = list(self.store.query(query_text("system/record-graph-count"), union_default_graph=False))
@@ -332,4 +340,4 @@ def indexed(record_id: str, node, triples: list[ox.Triple], concepts: ConceptInd
         id=record_id, iri=node.value, type=notation(types[0]) if types else None,
         country=notation(countries[0]) if countries else None, date=max((d.value for d in dates), default=None),
         titles=titles, summaries=summaries, tags=tags, targets=targets,
-        deleted=bool(objects(str(KMO) + "deletedAt")))
+        deleted=bool(objects(str(KMO) + "deletedAt")), places=[p.value for p in countries if isinstance(p, ox.NamedNode)])

@@ -185,11 +185,19 @@ class ConceptIndex:
             current = self.concepts.get(parent)
         return path
 
+    def having_notation(self, notation: str) -> list[str]:
+        """The concepts that bind ``?c`` in ``?c skos:notation ?n`` for this ``?n``."""
+        return [c.iri for c in self.concepts.values() if notation in c.notations]
+
+    def with_notations(self) -> list[str]:
+        """The concepts that have a notation: what ``?c skos:notation ?n`` binds with ``?n`` free."""
+        return [c.iri for c in self.concepts.values() if c.notations]
+
     def tagged_below(self, notation: str) -> list[str]:
         """The concepts with ``notation`` and those below them that have a notation: the tags a
         query matching ``?concept skos:notation ?n . ?tag skos:broader* ?concept . ?tag
         skos:notation ?via`` can bind (the hierarchy as the vocabularies give it)."""
-        roots = [c.iri for c in self.concepts.values() if notation in c.notations]
+        roots = self.having_notation(notation)
         below = {d for root in roots for d in self.descendants(root)}
         return sorted(set(roots) | {d for d in below if self.concepts[d].notations})
 
@@ -290,5 +298,5 @@ class ConceptIndexCache(VocabularyCache[ConceptIndex]):
 
     def text_indexes(self) -> dict[str, TextIndex]:
         """The text indexes named queries may use (``index:`` in a query's header)."""
-        return {"concept-labels": lambda text, rows: self.get().containing(text),
-                "concepts-below": lambda notation, rows: self.get().tagged_below(notation)}
+        return {"concept-labels": lambda text, rows, values: self.get().containing(text),
+                "concepts-below": lambda notation, rows, values: self.get().tagged_below(notation)}
