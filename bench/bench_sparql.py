@@ -9,12 +9,12 @@ latency vs the minimal endpoint (goal <= 1.2x).
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import geometric_mean
 
 import httpx
 import pyoxigraph as ox
@@ -56,11 +56,6 @@ def latency(send, queries: list[str], repeats: int, warmup: int = 10) -> dict[st
             times.append(time.perf_counter() - t0)
         out[str(i)] = median(times)
     return out
-
-
-def geomean(values) -> float:
-    logs = [math.log(v) for v in values]
-    return math.exp(sum(logs) / len(logs))
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -132,8 +127,8 @@ def main(argv: list[str] | None = None) -> dict:
         finally:
             stop(lane_off)
         ratios = {names[int(i)]: lat_km[i] / lat_min[i] for i in lat_km}
-        geo = geomean(ratios.values())
-        geo_off = geomean(lat_off[i] / lat_min[i] for i in lat_off)
+        geo = geometric_mean(ratios.values())
+        geo_off = geometric_mean(lat_off[i] / lat_min[i] for i in lat_off)
         t0 = time.perf_counter()
         rdflib_files = [str(ONTOLOGY_FILE), *map(str, sorted(VOCABULARY_DIR.glob("*.ttl"))), str(quads_file)]
         rdflib = start([sys.executable, "-m", "rdflib_endpoint", "serve", *rdflib_files, "--host", "127.0.0.1",
