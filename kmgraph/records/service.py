@@ -243,14 +243,16 @@ class RecordService:
 
     def ensure_index(self, *, full: bool = False) -> bool:
         """Rebuild the retrieval index and the counts when they are not in step with the store, and say
-        if it did. A start checks what is cheap: the index has followed the last record write (not a
-        process killed in between) and holds as many records as the counts. ``full`` also counts the
-        record graphs in the store (records written behind kmgraph's back, by SPARQL Update or the
-        Graph Store Protocol), which reads every graph: 3 s per 200,000 records."""
+        if it did: the index has not followed the last record write (a process killed in between),
+        or either holds another number of records than the store (records written behind kmgraph's
+        back: a bulk load, SPARQL Update). A start counts the knowledge-object nodes, which is quick,
+        and the record graphs (3 s per 200,000 records) only when those differ; ``full`` always
+        counts the record graphs."""
         counted, writes = self.statistics()
-        if (self.index.writes() == writes and self.index.count(with_deleted=True) == counted
-                and (not full or self._record_graphs() == counted)):
-            return False
+        if self.index.writes() == writes and self.index.count(with_deleted=True) == counted:
+            if (not full and self._count("system/knowledge-object-count") == counted
+                    or self._count("system/record-graph-count") == counted):
+                return False
         self.reindex()
         return True
 
@@ -269,8 +271,8 @@ class RecordService:
             return self.index.newest(tags, rows, places=concepts.having_notation(country))
         return {"records-newest": newest, "records-newest-in-country": newest_in_country}
 
-    def _record_graphs(self) -> int:
-        rows = list(self.store.query(query_text("system/record-graph-count"), union_default_graph=False))
+    def _count(self, query: str) -> int:
+        rows = list(self.store.query(query_text(query), union_default_graph=False))
         return int(rows[0]["n"].value)
 
     def statistics(self) -> tuple[int, int]:
@@ -299,7 +301,7 @@ class RecordService:
                     records.append(indexed(graph[len(RECORD_GRAPH):], node, triples, concepts))
                     counted.append(counted_concepts(node, triples, concepts))
             writes = self.statistics()[1]
-            self.store.update(rebuild_update(counted, self._record_graphs(), writes), graphs=[STATISTICS_GRAPH])
+            self.store.update(rebuild_update(counted, self._count("system/record-graph-count"), writes), graphs=[STATISTICS_GRAPH])
             self.index.clear()
             self.index.upsert(records, writes=writes)
         return len(records)
