@@ -175,9 +175,8 @@ class RetrievalIndex:
             return []
         where, args = f"rid IN (SELECT rid FROM tags WHERE concept IN ({','.join('?' * len(tags))}))", sorted(tags)
         if places is not None:
-            where = (f"rid IN (SELECT rid FROM places WHERE place IN ({','.join('?' * len(places))})) "
-                     f"AND EXISTS (SELECT 1 FROM tags t WHERE t.rid = records.rid AND t.concept IN "
-                     f"({','.join('?' * len(tags))}))")
+            where = (f"rid IN (SELECT p.rid FROM places p JOIN tags t INDEXED BY tags_rid ON t.rid = p.rid "
+                     f"WHERE p.place IN ({','.join('?' * len(places))}) AND t.concept IN ({','.join('?' * len(tags))}))")
             args = [*sorted(places), *sorted(tags)]
         with self._lock:
             rows = self._db.execute(f"SELECT iri FROM records WHERE deleted = 0 AND {where} "
