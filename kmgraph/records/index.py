@@ -173,11 +173,12 @@ class RetrievalIndex:
         by IRI, the order of ``ORDER BY DESC(?date) ?record``."""
         if not tags or count <= 0 or places == []:
             return []
-        where, args = f"rid IN (SELECT rid FROM tags WHERE concept IN ({','.join('?' * len(tags))}))", sorted(tags)
-        if places is not None:
-            where = (f"rid IN (SELECT p.rid FROM places p JOIN tags t INDEXED BY tags_rid ON t.rid = p.rid "
-                     f"WHERE p.place IN ({','.join('?' * len(places))}) AND t.concept IN ({','.join('?' * len(tags))}))")
-            args = [*sorted(places), *sorted(tags)]
+        tagged = "SELECT t.rid FROM tags t WHERE"
+        if places is not None:  # a record's few tags joined to the places, not a lookup per tag of a long list
+            tagged = (f"SELECT p.rid FROM places p JOIN tags t INDEXED BY tags_rid ON t.rid = p.rid "
+                      f"WHERE p.place IN ({','.join('?' * len(places))}) AND")
+        where = f"rid IN ({tagged} t.concept IN ({','.join('?' * len(tags))}))"
+        args = [*sorted(places or []), *sorted(tags)]
         with self._lock:
             rows = self._db.execute(f"SELECT iri FROM records WHERE deleted = 0 AND {where} "
                                     "ORDER BY date IS NULL, date DESC, iri LIMIT ?", [*args, count]).fetchall()

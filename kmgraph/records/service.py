@@ -250,7 +250,7 @@ class RecordService:
         counts the record graphs."""
         counted, writes = self.statistics()
         if self.index.writes() == writes and self.index.count(with_deleted=True) == counted:
-            if (not full and self._count("system/knowledge-object-count") == counted
+            if ((not full and self._count("system/knowledge-object-count") == counted)
                     or self._count("system/record-graph-count") == counted):
                 return False
         self.reindex()
@@ -258,17 +258,16 @@ class RecordService:
 
     def text_indexes(self) -> dict[str, TextIndex]:
         """The indexes over records that named queries may use (``index:`` in a query's header)."""
+        def page_records(tags: list[str], rows: int | None, places: list[str] | None = None) -> list[str] | None:
+            return None if rows is None or rows > NARROW_MAX else self.index.newest(tags, rows, places)
+
         def newest(notation: str, rows: int | None, values: Mapping[str, str]) -> list[str] | None:
-            if rows is None or rows > NARROW_MAX:
-                return None
-            return self.index.newest(self.concepts.get().tagged_below(notation), rows)
+            return page_records(self.concepts.get().tagged_below(notation), rows)
 
         def newest_in_country(country: str, rows: int | None, values: Mapping[str, str]) -> list[str] | None:
-            if rows is None or rows > NARROW_MAX:
-                return None
             concepts, target = self.concepts.get(), values.get("target")
             tags = concepts.tagged_below(target) if target else concepts.with_notations()
-            return self.index.newest(tags, rows, places=concepts.having_notation(country))
+            return page_records(tags, rows, concepts.having_notation(country))
         return {"records-newest": newest, "records-newest-in-country": newest_in_country}
 
     def _count(self, query: str) -> int:
