@@ -145,11 +145,10 @@ class RetrievalIndex:
             mask = view.live.copy()
             for concepts in q.concepts:
                 marks = ",".join("?" * len(concepts))
-                mask &= view.select(self._db.execute(f"SELECT group_concat(rid) FROM tags WHERE concept IN ({marks})",
-                                                     sorted(concepts)).fetchone()[0])
+                mask &= self._hits(view, f"SELECT group_concat(rid) FROM tags WHERE concept IN ({marks})",
+                                   sorted(concepts))
             if q.text:
-                mask &= view.select(self._db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?",
-                                                     (fts_query(q.text),)).fetchone()[0])
+                mask &= self._hits(view, "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", [fts_query(q.text)])
             if q.type:
                 mask &= view.type == view.types.get(q.type, -2)
             if q.country:
@@ -197,6 +196,10 @@ class RetrievalIndex:
         keys.sort(key=lambda k: k[2])  # id ascending, then date descending (stable), missing dates last
         keys.sort(key=lambda k: k[1] or "", reverse=True)
         return [k[0] for k in keys][offset:offset + limit]
+
+    def _hits(self, view: "_Columns", sql: str, args: list[str]) -> np.ndarray:
+        """The mask of the rids that ``sql`` (one ``group_concat`` of rids) finds."""
+        return view.select(self._db.execute(sql, args).fetchone()[0])
 
     def _columns(self) -> "_Columns":
         if self._view is None:
