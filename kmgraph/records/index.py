@@ -11,12 +11,14 @@ import json
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 PENDING_LIMIT = 1000  # records added since the columns were built, before they are rebuilt
+WORD_MASKS = 32  # the records matching the most recent full-text queries, kept until the next write
 SCHEMA_VERSION = 2  # an index written with another version is rebuilt at the next start (2: places)
 
 SCHEMA = """
@@ -82,6 +84,9 @@ class RetrievalIndex:
         self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
         self._lock = threading.Lock()
         self._view: "_Columns | None" = None
+        # Someone refining a search (a facet, a target, the next page) repeats its words: reading
+        # the 400,000 matches of a common word among 1,000,000 records costs most of a search.
+        self._words: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # writing -----------------------------------------------------------------------------------
 
@@ -89,6 +94,7 @@ class RetrievalIndex:
         """Add or replace ``records``; ``writes``: the store's record-write sequence these records
         bring the index to, kept in the same SQLite transaction."""
         with self._lock, self._db:
+            self._words.clear()
             if writes is not None:
                 self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                      [("writes", writes), ("schema", SCHEMA_VERSION)])
@@ -123,6 +129,7 @@ class RetrievalIndex:
             for table in ("tags", "targets", "places", "records", "fts", "meta"):
                 self._db.execute(f"DELETE FROM {table}")
             self._view = None
+            self._words.clear()
 
     def count(self, *, with_deleted: bool = False) -> int:
         sql = "SELECT COUNT(*) FROM records" + ("" if with_deleted else " WHERE deleted = 0")
@@ -144,11 +151,9 @@ class RetrievalIndex:
             view = self._columns()
             mask = view.live.copy()
             for concepts in q.concepts:
-                marks = ",".join("?" * len(concepts))
-                mask &= self._hits(view, f"SELECT group_concat(rid) FROM tags WHERE concept IN ({marks})",
-                                   sorted(concepts))
+                mask &= view.tagged(concepts)
             if q.text:
-                mask &= self._hits(view, "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", [fts_query(q.text)])
+                mask &= self._matching(view, fts_query(q.text))
             if q.type:
                 mask &= view.type == view.types.get(q.type, -2)
             if q.country:
@@ -197,9 +202,17 @@ class RetrievalIndex:
         keys.sort(key=lambda k: k[1] or "", reverse=True)
         return [k[0] for k in keys][offset:offset + limit]
 
-    def _hits(self, view: "_Columns", sql: str, args: list[str]) -> np.ndarray:
-        """The mask of the rids that ``sql`` (one ``group_concat`` of rids) finds."""
-        return view.select(self._db.execute(sql, args).fetchone()[0])
+    def _matching(self, view: "_Columns", words: str) -> np.ndarray:
+        """The mask of the records matching the FTS query ``words`` (read only: it may be cached)."""
+        if words in self._words:
+            self._words.move_to_end(words)
+            return self._words[words]
+        found = view.select(self._db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?",
+                                             [words]).fetchone()[0])
+        self._words[words] = found
+        if len(self._words) > WORD_MASKS:
+            self._words.popitem(last=False)
+        return found
 
     def _columns(self) -> "_Columns":
         if self._view is None:
@@ -235,10 +248,11 @@ def fts_query(text: str) -> str:
 
 
 class _Columns:
-    """Per-record type, country, year, liveness and GBF targets as arrays indexed by rid, and the rids
-    newest first: filtering, ordering and counting facets over 100,000s of hits takes milliseconds.
-    Derived from the SQLite tables; writes update it in place (new records wait in ``pending`` for
-    the order, which is rebuilt once they are many)."""
+    """Per-record type, country, year, liveness and GBF targets as arrays indexed by rid, the rids
+    newest first, and per tag the rids that carry it: filtering, ordering and counting facets over
+    100,000s of hits takes milliseconds. Derived from the SQLite tables; writes update it in place
+    (new records wait in ``pending``, with their tags, for the order and the tag lists, which are
+    rebuilt once they are many)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         rows = db.execute("SELECT rid, type, country, year, deleted FROM records").fetchall()
@@ -258,7 +272,11 @@ class _Columns:
                 self.country[rid] = self.countries.setdefault(country, len(self.countries))
         self.order = np.fromiter((r[0] for r in db.execute("SELECT rid FROM records ORDER BY date DESC, id")),
                                  dtype=np.int64)
-        self.pending: list[int] = []  # rids added since: not in ``order`` yet
+        self.pending: dict[int, frozenset[str]] = {}  # rids added since, with their tags: not in ``order`` yet
+        # Read once here, a tag search costs no SQL: the first search for a tag on 1,000,000 records
+        # read its index pages cold. A rid in ``pending`` may be a reused one with stale entries.
+        self.postings = {concept: np.fromstring(rids, dtype=np.int32, sep=",") for concept, rids in
+                         db.execute("SELECT concept, group_concat(rid) FROM tags GROUP BY concept")}
         self.target_names: dict[str, int] = {}
         pairs = [(rid, self.target_names.setdefault(t, len(self.target_names)))
                  for rid, t in db.execute("SELECT rid, target FROM targets")]
@@ -296,7 +314,17 @@ class _Columns:
             if code >= self.targets.shape[1]:
                 self.targets = np.concatenate([self.targets, np.zeros((len(self.live), 1), dtype=np.uint8)], axis=1)
             self.targets[rid, code] = 1
-        self.pending.append(rid)
+        self.pending[rid] = frozenset(record.tags)
+
+    def tagged(self, concepts: set[str]) -> np.ndarray:
+        """A mask of the records that carry any of ``concepts``."""
+        mask = np.zeros(len(self.live), dtype=bool)
+        found = [self.postings[c] for c in concepts if c in self.postings]
+        if found:
+            mask[np.concatenate(found)] = True
+        for rid, tags in self.pending.items():
+            mask[rid] = not tags.isdisjoint(concepts)
+        return mask
 
     def select(self, rids: str | None) -> np.ndarray:
         """A mask of the records whose rids a query returned as one ``group_concat`` string: SQLite
