@@ -9,6 +9,7 @@ else reads the environment. The README's table of settings is generated from the
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -93,6 +94,14 @@ class Settings(BaseSettings):
     def beside_store(self, suffix: str) -> Path:
         """A file or folder next to the configured store path (tokens, audit log, versions)."""
         return self.store.with_name(self.store.name + suffix)
+
+    @property
+    def remote_home(self) -> Path | None:
+        """With a remote SPARQL server: the local path, one per endpoint and apart from an embedded
+        store's, beside which kmgraph keeps what it derives from the server's data (the retrieval index)."""
+        if not self.sparql_endpoint:
+            return None
+        return self.beside_store(".remote-" + hashlib.sha256(self.sparql_endpoint.encode()).hexdigest()[:12])
 
     @property
     def audit_path(self) -> Path:

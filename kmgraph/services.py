@@ -62,8 +62,9 @@ def build_services(store: Store, projects: dict[str, Project] | None = None) -> 
     """Every service over ``store``; ``projects``: the tagging projects (default: the bundled file)."""
     validator = RecordValidator(store)
     concepts = ConceptIndexCache(store)
-    index = beside_store(store, INDEX_SUFFIX)
-    records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
+    home = store.index_home
+    index = home.with_name(home.name + INDEX_SUFFIX) / "retrieval.sqlite" if home else None
+    records = RecordService(store, validator, concepts, RetrievalIndex(index))
     curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = [] if store.read_only else curator.recover()  # a read-only view leaves that to the writer
     taggers = Taggers(store, concepts, projects or load_projects(), curator.catalog.vocabularies, beside_store(store, MODELS_SUFFIX))

@@ -7,6 +7,10 @@ from fastapi.testclient import TestClient
 
 from kmgraph.app import create_app
 from kmgraph.config import Settings
+from kmgraph.records.counts import STATISTICS_GRAPH
+from kmgraph.records.index import Query
+from kmgraph.records.service import RECORD_GRAPH
+from kmgraph.services import CATALOGUE, build_services, load_catalogue
 from kmgraph.store.remote import RemoteStore
 from kmgraph.vocab.bundled import load_bundled
 
@@ -56,3 +60,47 @@ def test_graph_store_through_remote(remote_client):
     assert remote_client.get("/store", params={"graph": g}, headers={"Accept": "application/n-triples"}).text.count("\n") == 1
     assert remote_client.delete("/store", params={"graph": g}, headers=auth).status_code == 204
     assert remote_client.get("/store", params={"graph": g}).status_code == 404
+
+
+def test_retrieval_index_is_kept_between_starts(remote_client, virtuoso, tmp_path):
+    """Issue 19, items 4 and 6: on a remote store the retrieval index is kept on disk too, so a start
+    checks it instead of reading every record from the server again; a write behind kmgraph's back
+    (a graph dropped on the server) still makes the next start rebuild it."""
+    def started() -> tuple[RemoteStore, object]:
+        store = RemoteStore(virtuoso.sparql, graph_store_url=virtuoso.graph_store, index_home=tmp_path / "remote")
+        return store, build_services(store)
+
+    store, services = started()
+    try:
+        assert services.records.ensure_index()  # none yet: built
+        total = load_catalogue(services, CATALOGUE)
+        assert total > 0 and services.records.index.count() == total
+    finally:
+        store.close()
+    assert (tmp_path / "remote.index" / "retrieval.sqlite").is_file()
+    store, services = started()
+    records = services.records
+    try:
+        assert not records.ensure_index()
+        assert records.index.search(Query())[0] == total
+        dropped = next(g.iri for g in store.graphs() if g.iri.startswith(RECORD_GRAPH))
+        store.drop_graph(dropped)
+    finally:
+        store.close()
+    store, services = started()
+    try:
+        assert services.records.ensure_index()
+        assert services.records.index.count() == total - 1
+    finally:
+        for g in store.graphs():
+            if g.iri.startswith(RECORD_GRAPH) or g.iri == STATISTICS_GRAPH:
+                store.drop_graph(g.iri)
+        store.close()
+
+
+def test_remote_index_lives_apart_from_the_embedded_stores(tmp_path):
+    settings = Settings.load(store=tmp_path / "store", sparql_endpoint="http://localhost:8890/sparql")
+    other = Settings.load(store=tmp_path / "store", sparql_endpoint="http://elsewhere:8890/sparql")
+    assert settings.remote_home.parent == tmp_path and settings.remote_home != other.remote_home
+    assert settings.remote_home.name.startswith("store.remote-")
+    assert Settings.load(store=tmp_path / "store").remote_home is None

@@ -149,6 +149,12 @@ class Store(ABC):
     remote: bool = False  # the data lives on another server
     read_only: bool = False  # a view beside the process that writes (EmbeddedStore.open_read_only)
 
+    @property
+    def index_home(self) -> Path | None:
+        """The path beside which the retrieval index of this store's records is kept (None: in
+        memory, rebuilt at every start)."""
+        return getattr(self, "path", None)
+
     def _vocabulary_changed(self, graph: str | None) -> None:
         """Record a write; only writes that may touch the ontology or a vocabulary invalidate caches
         (``None``: a write whose graphs are not known)."""

@@ -4,7 +4,7 @@ Queries and updates go over the SPARQL 1.1 Protocol, whole graphs over the Graph
 Answers are parsed with pyoxigraph, so callers get the same result types as from the embedded store
 and serialisation stays pyoxigraph's. The server's default graph must be the union of its named
 graphs (Virtuoso's is; Fuseki needs ``tdb:unionDefaultGraph true``). kmgraph workers in front of
-one server are stateless, so several can run behind a load balancer.
+one server keep only derived data (the retrieval index), so several can run behind a load balancer.
 """
 
 from __future__ import annotations
@@ -40,8 +40,11 @@ class RemoteStore(Store):
     remote = True
 
     def __init__(self, query_url: str, *, update_url: str | None = None, graph_store_url: str | None = None,
-                 auth: tuple[str, str] | None = None, timeout: float = 60.0) -> None:
+                 auth: tuple[str, str] | None = None, timeout: float = 60.0, index_home: Path | None = None) -> None:
+        """``index_home``: a local path beside which the retrieval index is kept, so a restart checks it
+        rather than reading every record from the server again (None: in memory)."""
         self.query_url = query_url
+        self._index_home = index_home
         self.update_url = update_url or query_url
         self.graph_store_url = graph_store_url or query_url.rstrip("/").rsplit("/", 1)[0] + "/sparql-graph-crud"
         digest = httpx.DigestAuth(*auth) if auth else None
@@ -57,7 +60,11 @@ class RemoteStore(Store):
         auth = (settings.sparql_user, settings.sparql_password or "") if settings.sparql_user else None
         return cls(settings.sparql_endpoint or "", update_url=settings.sparql_update_endpoint,
                    graph_store_url=settings.graph_store_endpoint, auth=auth,
-                   timeout=max(settings.query_timeout + 5, 30))
+                   timeout=max(settings.query_timeout + 5, 30), index_home=settings.remote_home)
+
+    @property
+    def index_home(self) -> Path | None:
+        return self._index_home
 
     # --- queries ----------------------------------------------------------------------------
 
