@@ -9,6 +9,7 @@ import pytest
 
 from kmgraph.access import Actor
 from kmgraph.queries import QueryCatalog
+from kmgraph.records.index import Query
 from kmgraph.services import build_services, query_indexes
 from kmgraph.store import EmbeddedStore
 from kmgraph.vocab import bundled
@@ -101,7 +102,8 @@ XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 @pytest.fixture(scope="module")
 def dated_store():
     """Records under GBF targets 1 to 4 and their indicators: shared dates, no date, two dates, two
-    titles and two tags (more than one row a record), deleted ones; about no country, one or two."""
+    titles and two tags (more than one row a record), deleted ones; about no country, one or two.
+    The last 40 are written after the index's in-memory columns were built (they wait as pending)."""
     import random
 
     store = EmbeddedStore(None)
@@ -113,6 +115,8 @@ def dated_store():
     records = services.records
     rnd = random.Random(19)
     for n in range(120):
+        if n == 80:
+            records.index.search(Query())
         target = f"GBF-TARGET-0{rnd.randint(1, 4)}"
         node = ox.NamedNode(f"{RECORDS}{rnd.randrange(10**6):06d}-{n}")
         triples = record(node.value[len(RECORDS):], ox.NamedNode(KMID + target))

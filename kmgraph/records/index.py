@@ -12,6 +12,7 @@ import re
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ CREATE INDEX IF NOT EXISTS records_type ON records(type);
 CREATE INDEX IF NOT EXISTS records_country ON records(country);
 CREATE INDEX IF NOT EXISTS records_year ON records(year);
 CREATE INDEX IF NOT EXISTS records_date ON records(date DESC, id);
+CREATE INDEX IF NOT EXISTS records_newest ON records(date DESC, iri);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, summary, tokenize='unicode61 remove_diacritics 2');
 """
@@ -162,7 +164,7 @@ class RetrievalIndex:
                 mask &= view.year >= q.year_from
             if q.year_to is not None:
                 mask &= (view.year <= q.year_to) & (view.year > 0)
-            page = self._page(view, mask, q.offset, q.limit)
+            page = self._first(view, view.order, mask, q.offset, q.limit, "id")
             rows = self._rows(page)
             tags = self._tags_of(page)
             facets = view.facets(mask)
@@ -175,30 +177,31 @@ class RetrievalIndex:
         """IRIs of the ``count`` newest records that are not deleted and carry one of ``tags`` (and,
         with ``places``, have one of them as dcterms:spatial): by date descending (the lexical form:
         the order of xsd:date and xsd:dateTime values without time zones), missing dates last, then
-        by IRI, the order of ``ORDER BY DESC(?date) ?record``."""
+        by IRI, the order of ``ORDER BY DESC(?date) ?record``. From the in-memory columns, as a
+        search: in SQL, every record with one of the tags was sorted for each page."""
         if not tags or count <= 0 or places == []:
             return []
-        tagged = "SELECT t.rid FROM tags t WHERE"
-        if places is not None:  # a record's few tags joined to the places, not a lookup per tag of a long list
-            tagged = (f"SELECT p.rid FROM places p JOIN tags t INDEXED BY tags_rid ON t.rid = p.rid "
-                      f"WHERE p.place IN ({','.join('?' * len(places))}) AND")
-        where = f"rid IN ({tagged} t.concept IN ({','.join('?' * len(tags))}))"
-        args = [*sorted(places or []), *sorted(tags)]
         with self._lock:
-            rows = self._db.execute(f"SELECT iri FROM records WHERE deleted = 0 AND {where} "
-                                    "ORDER BY date IS NULL, date DESC, iri LIMIT ?", [*args, count]).fetchall()
-        return [iri for iri, in rows]
+            view = self._columns()
+            mask = view.live & view.tagged(set(tags))
+            if places is not None:
+                mask &= view.placed(set(places))
+            page = self._first(view, view.newest, mask, 0, count, "iri")
+            rows = self._rows(page)
+        return [rows[rid][2] for rid in page]
 
-    def _page(self, view: "_Columns", mask: np.ndarray, offset: int, limit: int) -> list[int]:
-        """Rids of one page, newest first; records added since the columns were built are merged in."""
-        ordered = view.order[mask[view.order]]
+    def _first(self, view: "_Columns", order: np.ndarray, mask: np.ndarray, offset: int, limit: int,
+               tie: str) -> list[int]:
+        """Rids of one page, newest first (``order``: the rids by date descending, then by the column
+        ``tie``); records added since the columns were built are merged in."""
+        ordered = order[mask[order]]
         recent = [rid for rid in view.pending if mask[rid]]
         if not recent:
             return [int(rid) for rid in ordered[offset:offset + limit]]
         candidates = [int(rid) for rid in ordered[:offset + limit]] + recent
         marks = ",".join("?" * len(candidates))
-        keys = self._db.execute(f"SELECT rid, date, id FROM records WHERE rid IN ({marks})", candidates).fetchall()
-        keys.sort(key=lambda k: k[2])  # id ascending, then date descending (stable), missing dates last
+        keys = self._db.execute(f"SELECT rid, date, {tie} FROM records WHERE rid IN ({marks})", candidates).fetchall()
+        keys.sort(key=lambda k: k[2])  # ``tie`` ascending, then date descending (stable), missing dates last
         keys.sort(key=lambda k: k[1] or "", reverse=True)
         return [k[0] for k in keys][offset:offset + limit]
 
@@ -247,6 +250,16 @@ def fts_query(text: str) -> str:
     return " AND ".join(f'"{w}"*' for w in words[:20])
 
 
+def _rids(db: sqlite3.Connection, sql: str) -> np.ndarray:
+    """The rids that ``sql`` returns, in its order (group_concat would not promise to keep it)."""
+    return np.fromiter((row[0] for row in db.execute(sql)), dtype=np.int64)
+
+
+def _lists(db: sqlite3.Connection, sql: str) -> dict[str, np.ndarray]:
+    """Key -> its rids, from ``sql`` giving a key and a ``group_concat`` of rids per row."""
+    return {key: np.fromstring(rids, dtype=np.int32, sep=",") for key, rids in db.execute(sql)}
+
+
 class _Columns:
     """Per-record type, country, year, liveness and GBF targets as arrays indexed by rid, the rids
     newest first, and per tag the rids that carry it: filtering, ordering and counting facets over
@@ -270,13 +283,14 @@ class _Columns:
                 self.type[rid] = self.types.setdefault(type_, len(self.types))
             if country is not None:
                 self.country[rid] = self.countries.setdefault(country, len(self.countries))
-        self.order = np.fromiter((r[0] for r in db.execute("SELECT rid FROM records ORDER BY date DESC, id")),
-                                 dtype=np.int64)
-        self.pending: dict[int, frozenset[str]] = {}  # rids added since, with their tags: not in ``order`` yet
+        self.order = _rids(db, "SELECT rid FROM records ORDER BY date DESC, id")
+        # The order of the named queries over records: ORDER BY DESC(?date) ?record.
+        self.newest = _rids(db, "SELECT rid FROM records ORDER BY date DESC, iri")
+        self.pending: dict[int, IndexedRecord] = {}  # rids added since: not in the orders and lists yet
         # Read once here, a tag search costs no SQL: the first search for a tag on 1,000,000 records
         # read its index pages cold. A rid in ``pending`` may be a reused one with stale entries.
-        self.postings = {concept: np.fromstring(rids, dtype=np.int32, sep=",") for concept, rids in
-                         db.execute("SELECT concept, group_concat(rid) FROM tags GROUP BY concept")}
+        self.tag_rids = _lists(db, "SELECT concept, group_concat(rid) FROM tags GROUP BY concept")
+        self.place_rids = _lists(db, "SELECT place, group_concat(rid) FROM places GROUP BY place")
         self.target_names: dict[str, int] = {}
         pairs = [(rid, self.target_names.setdefault(t, len(self.target_names)))
                  for rid, t in db.execute("SELECT rid, target FROM targets")]
@@ -314,16 +328,23 @@ class _Columns:
             if code >= self.targets.shape[1]:
                 self.targets = np.concatenate([self.targets, np.zeros((len(self.live), 1), dtype=np.uint8)], axis=1)
             self.targets[rid, code] = 1
-        self.pending[rid] = frozenset(record.tags)
+        self.pending[rid] = record
 
     def tagged(self, concepts: set[str]) -> np.ndarray:
         """A mask of the records that carry any of ``concepts``."""
+        return self._having(self.tag_rids, concepts, lambda r: r.tags)
+
+    def placed(self, places: set[str]) -> np.ndarray:
+        """A mask of the records about any of ``places`` (dcterms:spatial IRIs)."""
+        return self._having(self.place_rids, places, lambda r: r.places)
+
+    def _having(self, lists: dict[str, np.ndarray], keys: set[str], of: Callable[[IndexedRecord], list[str]]) -> np.ndarray:
         mask = np.zeros(len(self.live), dtype=bool)
-        found = [self.postings[c] for c in concepts if c in self.postings]
+        found = [lists[k] for k in keys if k in lists]
         if found:
             mask[np.concatenate(found)] = True
-        for rid, tags in self.pending.items():
-            mask[rid] = not tags.isdisjoint(concepts)
+        for rid, record in self.pending.items():
+            mask[rid] = not keys.isdisjoint(of(record))
         return mask
 
     def select(self, rids: str | None) -> np.ndarray:
