@@ -73,6 +73,7 @@ def create_app(settings: Settings, store: Store | None = None, services: Service
                 initialise(app.state.services)
         app.state.store.start()
         app.state.records.ensure_index()
+        app.state.records.index.warm()
         if settings.train_at_start:
             app.state.taggers.start()
         try:

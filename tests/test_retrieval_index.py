@@ -4,6 +4,7 @@ before and after writes that reach the in-memory columns (added, replaced and de
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 
 import pytest
@@ -84,3 +85,25 @@ def test_replacing_the_newest_record_reuses_its_rid_without_stale_hits():
     for old in ("GBF-TARGET-01", "GBF-TARGET-02"):
         assert newest.id not in [h["id"] for h in index.search(Query(concepts=[{old}], limit=100))[1]]
     assert newest.id in [h["id"] for h in index.search(Query(concepts=[{"GBF-TARGET-03"}], limit=100))[1]]
+
+
+def test_columns_are_built_in_the_background_and_searches_wait_for_them():
+    rng = random.Random(3)
+    records = {r.id: r for r in (record(rng, n) for n in range(300))}
+    index = RetrievalIndex(None)
+    index.upsert(list(records.values()))
+    assert index._view is None
+    warming = index.warm()
+    assert index.search(QUERIES[1])[0] == reference(records, QUERIES[1])[0]  # under the same lock
+    warming.join(10)
+    assert not warming.is_alive() and index._view is not None
+
+
+def test_warming_a_closed_index_ends_quietly(monkeypatch):
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", failures.append)
+    index = RetrievalIndex(None)
+    index.upsert([record(random.Random(4), 1)])
+    index.close()
+    index.warm().join(10)
+    assert failures == [] and index._view is None
