@@ -199,3 +199,27 @@ def test_the_record_indexes_wait_for_a_retrieval_index_behind_the_store(dated_st
         assert "records-newest" in query_indexes(services)
     finally:
         services.records.index.upsert([], writes=services.records.statistics()[1])
+
+
+ROLE_PROPERTIES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX kmo: <https://w3id.org/kmgraph/ontology#>
+SELECT ?indicator ?identifier ?code ?role ?title WHERE {
+  ?goalOrTarget skos:notation ?target .
+  VALUES (?roleProperty ?role) { (kmo:headlineIndicatorFor "headline") (kmo:binaryIndicatorFor "binary")
+                                 (kmo:componentIndicatorFor "component") (kmo:complementaryIndicatorFor "complementary") }
+  ?indicator ?roleProperty ?goalOrTarget ; skos:notation ?identifier ; kmo:indicatorCode ?code ; skos:prefLabel ?title .
+  FILTER(lang(?title) = "en")
+}
+ORDER BY ?role ?code"""
+
+
+@pytest.mark.parametrize("target", ["GBF-TARGET-01", "GBF-TARGET-03", "GBF-TARGET-08", "GBF-GOAL-A", "GBF-TARGET-23"])
+def test_target_indicators_with_a_branch_per_role_answers_as_the_role_as_a_variable(dated_store, target):
+    """The rewrite (issue 19, item 3) against the query it replaced, beside records tagged with the targets."""
+    store, _ = dated_store
+    named = QueryCatalog().get("target-indicators")
+    expected = rows_of(store, ROLE_PROPERTIES.replace("?target", f'"{target}"'))
+    assert rows_of(store, named.bind({"target": target})) == expected
+    for kind in ("headline", "complementary"):
+        assert rows_of(store, named.bind({"target": target, "kind": kind})) == [r for r in expected if r[3] == f'"{kind}"']
+    assert target == "GBF-TARGET-23" or expected
