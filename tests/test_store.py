@@ -15,7 +15,7 @@ import pytest
 
 from kmgraph.errors import InputError, StoreError, StoreLockedError
 from kmgraph.store import EmbeddedStore
-from kmgraph.store.embedded import STAGING_PREFIX
+from kmgraph.store.embedded import STAGING_PREFIX, STAGING_SUFFIX
 
 GRAPH = "https://example.org/g"
 V1 = b'<urn:s> <urn:p> "one" .\n<urn:s> <urn:p> "two" .\n'
@@ -91,6 +91,30 @@ def test_killed_load_leaves_previous_version(tmp_path):
         assert count in (2, 600_000)
         if count == 2:
             assert values(s) == {"one", "two"}
+
+
+def test_a_start_drops_the_staging_graph_the_file_beside_the_store_names(tmp_path):
+    """Issue 19, start-up: a store this version opened names its load's staging graph in a file, so a
+    start reads that, not every graph name; a store without the file (an earlier version's, a
+    restored backup) is scanned once."""
+    path = tmp_path / "db"
+    left, named = ox.NamedNode(STAGING_PREFIX + "left-by-an-old-version"), ox.NamedNode(STAGING_PREFIX + "killed")
+    triple = (ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.NamedNode("urn:z"))
+    with EmbeddedStore(path) as s:
+        s.replace_graph(GRAPH, V1, ox.RdfFormat.N_TRIPLES)
+        s._store.add(ox.Quad(*triple, left))
+    marker = path.with_name(path.name + STAGING_SUFFIX)
+    marker.unlink()  # as an earlier version left the store
+    with EmbeddedStore(path) as s:
+        assert not s._store.contains_named_graph(left)  # found by the scan
+        assert marker.read_text() == ""
+        s._store.add(ox.Quad(*triple, named))
+        s._store.add(ox.Quad(*triple, left))  # not a load's: kept until check-store reports it
+        marker.write_text(named.value)  # as a load killed before its swap left it
+    with EmbeddedStore(path) as s:
+        assert not s._store.contains_named_graph(named)
+        assert s._store.contains_named_graph(left)
+        assert values(s) == {"one", "two"}
 
 
 def test_locked_store_is_reported(tmp_path):

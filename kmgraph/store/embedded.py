@@ -25,6 +25,7 @@ from ..sparql.workers import SnapshotLease, WorkerPool
 from .base import GraphInfo, QueryResult, Store, Term, fingerprint_of
 
 STAGING_PREFIX = "urn:kmgraph:staging:"
+STAGING_SUFFIX = ".staging"  # beside the store: the staging graph of the load in progress, if any
 NO_SNAPSHOTS = Path("/nonexistent/kmgraph-no-snapshots")  # stores that never lease worker snapshots
 
 
@@ -167,18 +168,22 @@ class EmbeddedStore(Store):
     def _replace_graph(self, graph: str | None, source: Path | bytes, rdf_format: ox.RdfFormat) -> int:
         target = "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
         staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4()}")
+        self._note_staging(staging.value)
         try:
             self._store.bulk_extend(_into_graph(_parse(source, rdf_format), staging))
         except SyntaxError as exc:
             self._store.remove_graph(staging)
+            self._note_staging("")
             name = source if isinstance(source, Path) else "input"
             raise InputError(f"{name}: {exc}") from exc
         except BaseException:
             self._store.remove_graph(staging)
+            self._note_staging("")
             raise
         # One update request is one transaction: the swap is all or nothing.
         self._store.update(f"DROP SILENT {target}; ADD SILENT {staging} TO {target.replace('GRAPH ', '')}; "
                            f"DROP SILENT GRAPH {staging}")
+        self._note_staging("")
         return self._count(graph)
 
     def drop_graph(self, graph: str) -> bool:
@@ -254,11 +259,33 @@ class EmbeddedStore(Store):
         result = self._store.query(query_text("system/triple-count"), default_graph=_graph_node(graph))
         return int(next(iter(result))["n"].value)
 
+    def _staging_file(self) -> Path | None:
+        return self.path.with_name(self.path.name + STAGING_SUFFIX) if self.path is not None else None
+
+    def _note_staging(self, iri: str) -> None:
+        """Name the staging graph of the load that starts (``""``: none) in the file beside the store,
+        on disk before the graph is written, so that a start finds it without reading every graph
+        name (4 s for 1,000,000 record graphs)."""
+        marker = self._staging_file()
+        if marker is None:
+            return
+        with open(marker, "w", encoding="utf-8") as f:
+            f.write(iri)
+            f.flush()
+            os.fsync(f.fileno())
+
     def _drop_stale_staging(self) -> None:
-        """Remove staging graphs left by a load that died before its swap."""
-        for g in list(self._store.named_graphs()):
-            if g.value.startswith(STAGING_PREFIX):
-                self._store.remove_graph(g)
+        """Remove the staging graph of a load that died before its swap: the one the file beside the
+        store names, or, for a store no version with that file has opened (or a restored backup),
+        every graph in the staging namespace, found by reading every graph name once."""
+        marker = self._staging_file()
+        if marker is not None and marker.exists():
+            stale = [ox.NamedNode(iri) for iri in marker.read_text(encoding="utf-8").split()]
+        else:
+            stale = [g for g in self._store.named_graphs() if g.value.startswith(STAGING_PREFIX)]
+        for g in stale:
+            self._store.remove_graph(g)
+        self._note_staging("")
 
 
 def _graph_node(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
