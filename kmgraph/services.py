@@ -52,19 +52,22 @@ INDEX_SUFFIX = ".index"  # the retrieval index (derived: rebuilt from the store 
 MODELS_SUFFIX = ".models"  # tagging models (derived: trained again when missing or stale)
 
 
+def beside(path: Path | None, suffix: str) -> Path | None:
+    """The folder named ``path`` + ``suffix`` next to ``path`` (``None`` without a path)."""
+    return path.with_name(path.name + suffix) if path is not None else None
+
+
 def beside_store(store: Store, suffix: str) -> Path | None:
     """A folder beside an embedded store on disk (``None`` for a store in memory or remote)."""
-    path = getattr(store, "path", None)
-    return path.with_name(path.name + suffix) if path is not None else None
+    return beside(getattr(store, "path", None), suffix)
 
 
 def build_services(store: Store, projects: dict[str, Project] | None = None) -> Services:
     """Every service over ``store``; ``projects``: the tagging projects (default: the bundled file)."""
     validator = RecordValidator(store)
     concepts = ConceptIndexCache(store)
-    home = store.index_home
-    index = home.with_name(home.name + INDEX_SUFFIX) / "retrieval.sqlite" if home else None
-    records = RecordService(store, validator, concepts, RetrievalIndex(index))
+    index = beside(store.index_home, INDEX_SUFFIX)
+    records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
     curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = [] if store.read_only else curator.recover()  # a read-only view leaves that to the writer
     taggers = Taggers(store, concepts, projects or load_projects(), curator.catalog.vocabularies, beside_store(store, MODELS_SUFFIX))

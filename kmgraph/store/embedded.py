@@ -170,20 +170,20 @@ class EmbeddedStore(Store):
         staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4()}")
         self._note_staging(staging.value)
         try:
-            self._store.bulk_extend(_into_graph(_parse(source, rdf_format), staging))
-        except SyntaxError as exc:
-            self._store.remove_graph(staging)
-            self._note_staging("")
-            name = source if isinstance(source, Path) else "input"
-            raise InputError(f"{name}: {exc}") from exc
-        except BaseException:
-            self._store.remove_graph(staging)
-            self._note_staging("")
-            raise
-        # One update request is one transaction: the swap is all or nothing.
-        self._store.update(f"DROP SILENT {target}; ADD SILENT {staging} TO {target.replace('GRAPH ', '')}; "
-                           f"DROP SILENT GRAPH {staging}")
-        self._note_staging("")
+            try:
+                self._store.bulk_extend(_into_graph(_parse(source, rdf_format), staging))
+            except SyntaxError as exc:
+                self._store.remove_graph(staging)
+                name = source if isinstance(source, Path) else "input"
+                raise InputError(f"{name}: {exc}") from exc
+            except BaseException:
+                self._store.remove_graph(staging)
+                raise
+            # One update request is one transaction: the swap is all or nothing.
+            self._store.update(f"DROP SILENT {target}; ADD SILENT {staging} TO {target.replace('GRAPH ', '')}; "
+                               f"DROP SILENT GRAPH {staging}")
+        finally:
+            self._note_staging("")  # the staging graph is gone, swapped or removed
         return self._count(graph)
 
     def drop_graph(self, graph: str) -> bool:
