@@ -34,6 +34,20 @@ class InvalidParameterError(InputError):
     type_slug = "invalid-request"
 
 
+class AnswerCappedError(InputError):
+    """The SPARQL server cut the answer short at its row cap (Virtuoso's ResultSetMaxRows, or 1,048,576
+    rows over HTTP whatever it is set to): a part of the rows would pass for all of them."""
+
+    status = 422
+    title = "Answer too large"
+    type_slug = "answer-too-large"
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(f"the SPARQL server returns at most {rows:,} rows per answer and cut this one short; "
+                         "ask for fewer rows (LIMIT and OFFSET)", detail={"max_rows": rows})
+        self.rows = rows
+
+
 class ConfigError(KmgraphError):
     """Invalid configuration or command-line usage."""
 

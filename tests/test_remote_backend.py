@@ -104,3 +104,76 @@ def test_remote_index_lives_apart_from_the_embedded_stores(tmp_path):
     assert settings.remote_home.parent == tmp_path and settings.remote_home != other.remote_home
     assert settings.remote_home.name.startswith("store.remote-")
     assert Settings.load(store=tmp_path / "store").remote_home is None
+
+
+@pytest.fixture(scope="module")
+def capped_virtuoso(tmp_path_factory):
+    """A Virtuoso whose answers hold at most 15,000 rows (the concept index needs about 12,300), with
+    the bundled vocabularies and 3,000 generated records bulk-loaded behind kmgraph's back: their
+    facts (~20 rows each) do not fit in one answer, as 1M records do not fit in Virtuoso's 1,048,576."""
+    from bench import catalogue
+
+    from .services import virtuoso as service
+
+    reason = service.missing_reason()
+    if reason:
+        pytest.fail(reason)
+    server = service.start(tmp_path_factory.mktemp("capped-virtuoso"), max_rows=15_000)
+    try:
+        store = RemoteStore(server.sparql, graph_store_url=server.graph_store)
+        load_bundled(store)
+        store.close()
+        service.bulk_load(server, catalogue.write(server.directory / "records.nq", CAPPED_RECORDS))
+        yield server
+    finally:
+        server.stop()
+
+
+CAPPED_RECORDS = 3_000
+
+
+def test_records_are_read_in_pages_from_a_server_that_caps_its_answers(capped_virtuoso, tmp_path, monkeypatch):
+    """Issue 19, items 4 and 6: at 1M records Virtuoso cut the index's one read of every record's facts
+    at 1,048,576 rows, so the index never held every record and each start rebuilt it (262 s). Read a
+    page of graph names at a time (several pages here) and their facts in batches that halve while the
+    server caps them, the index holds every record and the next start keeps it."""
+    from kmgraph.records import service as record_service
+
+    monkeypatch.setattr(record_service, "NAMES_PER_READ", 1_000)
+
+    def started() -> tuple[RemoteStore, object]:
+        store = RemoteStore(capped_virtuoso.sparql, graph_store_url=capped_virtuoso.graph_store,
+                            index_home=tmp_path / "remote")
+        return store, build_services(store)
+
+    store, services = started()
+    try:
+        assert services.records.ensure_index()
+        assert services.records.index.count() == CAPPED_RECORDS == services.records.counted_records()
+    finally:
+        store.close()
+    store, services = started()
+    try:
+        assert not services.records.ensure_index()
+    finally:
+        store.close()
+
+
+def test_a_capped_answer_is_an_error_not_a_part_passed_off_as_the_whole(capped_virtuoso, tmp_path):
+    """A token holder's query has no row cap of kmgraph's; when the server cuts its answer short the
+    user is told so (and what to do), instead of getting 15,000 of the rows as if they were all."""
+    settings = Settings.load(store=tmp_path / "unused", sparql_endpoint=capped_virtuoso.sparql,
+                             graph_store_endpoint=capped_virtuoso.graph_store, admin_token="t")
+    store = RemoteStore(capped_virtuoso.sparql, graph_store_url=capped_virtuoso.graph_store)
+    headers = {"Accept": "application/sparql-results+json", "Authorization": "Bearer t"}
+    try:
+        with TestClient(create_app(settings, store)) as client:
+            r = client.get("/sparql", params={"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"}, headers=headers)
+            assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+            problem = r.json()
+            assert problem["type"].endswith("answer-too-large") and problem["max_rows"] == 15_000
+            r = client.get("/sparql", params={"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 10"},
+                           headers=headers)
+            assert len(r.json()["results"]["bindings"]) == 10
+    finally:
+        store.close()

@@ -19,7 +19,7 @@ import httpx
 import pyoxigraph as ox
 
 from ..config import Settings
-from ..errors import InputError, StoreError
+from ..errors import AnswerCappedError, InputError, StoreError
 from ..resources import query_text
 from ..sparql.execution import QueryEvaluationError, QueryJob, QueryOutput, execute
 from ..sparql.lexer import code_tokens, query_form, where_group_start
@@ -87,6 +87,9 @@ class RemoteStore(Store):
         if response.status_code >= 400:
             raise QueryEvaluationError(f"the SPARQL server answered {response.status_code}: "
                                        f"{response.text[:500].strip()}", syntax=response.status_code == 400)
+        capped = response.headers.get("X-SPARQL-MaxRows")  # Virtuoso's word that it cut the answer short
+        if capped is not None:
+            raise AnswerCappedError(int(capped) if capped.isdigit() else 0)
         return response
 
     def _run(self, sparql: str, *, default_graph: list[str] | None = None, named_graphs: list[str] | None = None,

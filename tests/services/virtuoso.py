@@ -58,7 +58,7 @@ EnabledDavVSP = 0
 Charset = UTF-8
 
 [SPARQL]
-ResultSetMaxRows = 10000000
+ResultSetMaxRows = {max_rows}
 MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = 120
 """
@@ -111,9 +111,10 @@ def missing_reason() -> str | None:
     return None
 
 
-def start(directory: Path, timeout: float = 90, *, memory_mb: int = 160) -> VirtuosoServer:
+def start(directory: Path, timeout: float = 90, *, memory_mb: int = 160, max_rows: int = 10_000_000) -> VirtuosoServer:
     """A fresh server in ``directory`` with about ``memory_mb`` of page buffers (8 KB each; the
-    benchmarks give it what Virtuoso's guide recommends for their data, the tests the minimum)."""
+    benchmarks give it what Virtuoso's guide recommends for their data, the tests the minimum) and
+    answers of at most ``max_rows`` rows (ResultSetMaxRows; over HTTP never more than 1,048,576)."""
     reason = missing_reason()
     if reason:
         raise RuntimeError(reason)
@@ -122,7 +123,7 @@ def start(directory: Path, timeout: float = 90, *, memory_mb: int = 160) -> Virt
     ini = directory / "virtuoso.ini"
     buffers = memory_mb * 1024 // 8
     ini.write_text(INI.format(dir=directory, http_port=http_port, sql_port=sql_port, buffers=buffers,
-                              dirty_buffers=buffers * 3 // 4))
+                              dirty_buffers=buffers * 3 // 4, max_rows=max_rows))
     log = (directory / "stdout.log").open("w")
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=directory,
                                stdout=log, stderr=subprocess.STDOUT)
