@@ -319,8 +319,9 @@ class RecordService:
         if not self.store.remote:
             yield from self.store.query(facts, union_default_graph=False)
             return
+        size = GRAPHS_PER_READ  # once halved to fit the server's cap, kept for the pages after
         for names in self._record_graph_names():
-            done, size = 0, GRAPHS_PER_READ
+            done = 0
             while done < len(names):
                 rows, size = _read_capped(lambda n: self.store.query(
                     facts, named_graphs=names[done:done + n], union_default_graph=False), size)
