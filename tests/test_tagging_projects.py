@@ -119,6 +119,17 @@ def test_the_bundled_file_names_every_backend_it_uses():
     assert all(p.backend_id in registry.BACKENDS for p in projects.values())
 
 
+def test_each_registered_name_loads_the_backend_of_that_name():
+    assert {name: load().id for name, load in registry.BACKENDS.items()} == {n: n for n in registry.BACKENDS}
+
+
+def test_commands_start_without_scikit_learn():
+    """A ``kmgraph`` command that tags nothing does not pay for the backends' imports (0.8 s a start)."""
+    probe = "import sys, kmgraph.cli; print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
 def test_fast_rows_equal_scikit_learn():
     """The rows made without scikit-learn's per-call checks are the vectorizer's own, for words and letters."""
     docs = ["Restauration des zones humides dégradées", "invasive alien species on islands islands",
@@ -214,7 +225,7 @@ class _Recording(Backend):
 
 @pytest.fixture
 def recording(monkeypatch):
-    monkeypatch.setitem(registry.BACKENDS, "recording", _Recording)
+    monkeypatch.setitem(registry.BACKENDS, "recording", lambda: _Recording)
     _Recording.seen = []
     project = load_projects()["gbf-targets"]
     from dataclasses import replace
