@@ -12,13 +12,12 @@ import datetime as dt
 import hashlib
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 
 from ..access import Actor, Right
 from ..errors import (
-    AnswerCappedError,
     InputError,
     NotFoundError,
     PermissionDeniedError,
@@ -29,7 +28,6 @@ from ..errors import (
 from ..namespaces import BASE, GRAPH, KMO
 from ..queries import NARROW_MAX, TextIndex
 from ..resources import query_text
-from ..sparql.lexer import cap_rows
 from ..store import Store
 from ..validation import RecordValidator
 from ..validation.records import no_record
@@ -50,11 +48,6 @@ DELETED_AT = ox.NamedNode(str(KMO) + "deletedAt")
 KNOWLEDGE_OBJECT = ox.NamedNode(str(KMO) + "KnowledgeObject")
 KM_DOCUMENT = ox.NamedNode(str(KMO) + "kmDocument")  # a record imported from a CBD KM document
 TARGET_CLASS = str(KMO) + "Target"
-# A remote store's records are read in pages (see system/record-graph-page): so many graph names per
-# answer, the facts of so many graphs per answer (about 20 rows each); both halve when a server caps
-# its answers lower.
-NAMES_PER_READ = 100_000
-GRAPHS_PER_READ = 1_000
 
 
 def record_graph(record_id: str) -> str:
@@ -298,7 +291,9 @@ class RecordService:
         concepts = self.concepts.get()
         with self._write_lock:
             by_graph: dict[str, list[ox.Triple]] = {}
-            for row in self._record_facts():
+            facts = self.store.query_graphs(query_text("system/records-for-index"), query_text("system/record-graph-page"),
+                                            each=query_text("system/record-facts-per-graph"))  # pages, from a remote store
+            for row in facts:
                 by_graph.setdefault(row["g"].value, []).append(ox.Triple(row["s"], row["p"], row["o"]))
             records, counted = [], []
             for graph, triples in by_graph.items():
@@ -311,46 +306,6 @@ class RecordService:
             self.index.clear()
             self.index.upsert(records, writes=writes)
         return len(records)
-
-    def _record_facts(self) -> Iterator:
-        """The rows of system/records-for-index: one answer from the embedded store; pages of record
-        graphs from a remote one, whose answers may be capped (one answer would hold ~20M rows at 1M records)."""
-        facts = query_text("system/records-for-index")
-        if not self.store.remote:
-            yield from self.store.query(facts, union_default_graph=False)
-            return
-        size = GRAPHS_PER_READ  # once halved to fit the server's cap, kept for the pages after
-        for names in self._record_graph_names():
-            done = 0
-            while done < len(names):
-                rows, size = _read_capped(lambda n: self.store.query(
-                    facts, named_graphs=names[done:done + n], union_default_graph=False), size)
-                yield from rows
-                done += size
-
-    def _record_graph_names(self) -> Iterator[list[str]]:
-        """The record graphs' names, a page at a time, in order (keyset paging: no OFFSET to skip)."""
-        page, after, size = query_text("system/record-graph-page"), "", NAMES_PER_READ
-        while True:
-            rows, size = _read_capped(lambda n: self.store.query(
-                cap_rows(page, n), bindings={"after": ox.Literal(after)}, union_default_graph=False), size)
-            names = [row["g"].value for row in rows]
-            if names:
-                yield names
-            if len(names) < size:
-                return
-            after = names[-1]
-
-
-def _read_capped(read: Callable[[int], object], size: int) -> tuple[list, int]:
-    """``read(size)``'s rows, ``size`` halved while the server caps the answer; (rows, the size that fit)."""
-    while True:
-        try:
-            return list(read(size)), size
-        except AnswerCappedError:
-            if size == 1:
-                raise
-            size //= 2
 
 
 def _data(triples: list[ox.Triple]) -> str:

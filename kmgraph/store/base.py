@@ -122,11 +122,19 @@ class Store(ABC):
     def dump_graph(self, graph: str | None, rdf_format: ox.RdfFormat) -> bytes:
         """Serialise one named graph (``None``: the default graph)."""
 
+    def query_graphs(self, sparql: str, names: str, *, each: str | None = None) -> Iterable[ox.QuerySolution]:
+        """The rows of ``sparql``, a SELECT over ``GRAPH ?g`` patterns that keeps to the graphs the
+        query ``names`` lists (``?g`` after ``?after``, in order). A store whose answers a server caps
+        runs ``each`` (default: ``sparql``), the same rows written for one page of graphs, over pages
+        of those graphs; this one answers at once."""
+        return self.query(sparql, union_default_graph=False)
+
     def fingerprint(self) -> tuple[int, str]:
         """Reads every quad once: their number and an order-independent SHA-256 sum of them, so two
-        stores (or one store before and after a refused write) compare equal only with equal content."""
-        return fingerprint_of((r["s"], r["p"], r["o"], r["g"])
-                              for r in self.query(query_text("system/all-quads"), union_default_graph=False))
+        stores (or one store before and after a refused write) compare equal only with equal content.
+        The quads of named graphs: a remote server's default graph is their union."""
+        quads = self.query_graphs(query_text("system/graph-quads"), query_text("system/graph-name-page"))
+        return fingerprint_of((r["s"], r["p"], r["o"], r["g"]) for r in quads)
 
     def backup(self, target: Path) -> None:
         """A consistent copy of the whole store in the new directory ``target``, while it serves."""

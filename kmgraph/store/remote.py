@@ -9,10 +9,9 @@ one server keep only derived data (the retrieval index), so several can run behi
 
 from __future__ import annotations
 
-import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import httpx
@@ -22,7 +21,7 @@ from ..config import Settings
 from ..errors import AnswerCappedError, InputError, StoreError
 from ..resources import query_text
 from ..sparql.execution import QueryEvaluationError, QueryJob, QueryOutput, execute
-from ..sparql.lexer import code_tokens, query_form, where_group_start
+from ..sparql.lexer import cap_rows, code_tokens, query_form, where_group_start
 from ..sparql.workers import QueryTimeoutError
 from .base import GraphInfo, QueryResult, Store, Term
 
@@ -34,6 +33,12 @@ SYSTEM_GRAPH_PREFIXES = (
     "urn:activitystreams-owl:map",
     "http://www.w3.org/2002/07/owl#",
 )
+
+# Answers are capped (Virtuoso: 1,048,576 rows over HTTP), so ``query_graphs`` reads so many graph
+# names per answer, then the rows of so many graphs per answer; both halve while a server cuts them.
+_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
+NAMES_PER_READ = 100_000
+GRAPHS_PER_READ = 1_000
 
 
 class RemoteStore(Store):
@@ -99,9 +104,10 @@ class RemoteStore(Store):
             r = self._request(sparql, accept="application/n-triples", default_graph=default_graph,
                               named_graphs=named_graphs, timeout=timeout)
             return _Triples(list(ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES)))
-        r = self._request(sparql, accept="application/sparql-results+json", default_graph=default_graph,
+        # XML, not JSON: Virtuoso writes XML three times as fast (18,000 rows: 0.5 s instead of 1.7 s).
+        r = self._request(sparql, accept="application/sparql-results+xml", default_graph=default_graph,
                           named_graphs=named_graphs, timeout=timeout)
-        return ox.parse_query_results(_valid_blank_nodes(r.content), format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(_valid_blank_nodes(r.content), format=ox.QueryResultsFormat.XML)
 
 
     def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
@@ -116,6 +122,29 @@ class RemoteStore(Store):
             return self._run(sparql, default_graph=default_graph, named_graphs=named_graphs)
         except QueryEvaluationError as exc:
             raise InputError(str(exc)) from exc
+
+    def query_graphs(self, sparql: str, names: str, *, each: str | None = None) -> Iterator[ox.QuerySolution]:
+        text = each or sparql
+        size = GRAPHS_PER_READ  # once halved to fit the server's cap, kept for the pages after
+        for page in self._graph_names(names):
+            done = 0
+            while done < len(page):
+                rows, size = _read_capped(lambda n: self.query(text, named_graphs=page[done:done + n]), size)
+                yield from rows
+                done += size
+
+    def _graph_names(self, names: str) -> Iterator[list[str]]:
+        """The graphs ``names`` lists, a page at a time, in order (keyset paging: no OFFSET to skip)."""
+        after, size = "", NAMES_PER_READ
+        while True:
+            rows, size = _read_capped(lambda n: self.query(cap_rows(names, n), bindings={"after": ox.Literal(after)}),
+                                      size)
+            found = [row["g"].value for row in rows]
+            if found:
+                yield found
+            if len(found) < size:
+                return
+            after = found[-1]
 
     def run_job(self, job: QueryJob, *, timeout: float, wait: float) -> QueryOutput:
         def run(text: str, kwargs: dict):
@@ -217,14 +246,20 @@ class _Triples:
         return ox.serialize(self._triples, format=format)
 
 
+def _read_capped(read: Callable[[int], QueryResult], size: int) -> tuple[list, int]:
+    """``read(size)``'s rows, ``size`` halved while the server caps the answer; (rows, the size that fit)."""
+    while True:
+        try:
+            return list(read(size)), size  # type: ignore[arg-type]
+        except AnswerCappedError:
+            if size == 1:
+                raise
+            size //= 2
+
+
 def _valid_blank_nodes(body: bytes) -> bytes:
     """Virtuoso labels blank nodes ``nodeID://b10006``, which is no blank-node label: keep each label,
     made of the characters a label may have, so that equal nodes stay equal."""
-    if b'"bnode"' not in body:
+    if b"<bnode>" not in body:
         return body
-    data = json.loads(body)
-    for row in data.get("results", {}).get("bindings", []):
-        for term in row.values():
-            if term.get("type") == "bnode":
-                term["value"] = re.sub(r"[^A-Za-z0-9_]", "_", term["value"])
-    return json.dumps(data).encode("utf-8")
+    return _BNODE.sub(lambda m: b"<bnode>" + re.sub(rb"[^A-Za-z0-9_]", b"_", m.group(1)) + b"</bnode>", body)
