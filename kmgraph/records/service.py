@@ -291,8 +291,9 @@ class RecordService:
         concepts = self.concepts.get()
         with self._write_lock:
             by_graph: dict[str, list[ox.Triple]] = {}
-            facts = self.store.query_graphs(query_text("system/records-for-index"), query_text("system/record-graph-page"),
-                                            each=query_text("system/record-facts-per-graph"))  # pages, from a remote store
+            facts = self.store.query_graphs(  # a page of record graphs at a time, from a remote store
+                query_text("system/records-for-index"), query_text("system/record-graph-page"),
+                each=query_text("system/record-facts-per-graph"))
             for row in facts:
                 by_graph.setdefault(row["g"].value, []).append(ox.Triple(row["s"], row["p"], row["o"]))
             records, counted = [], []

@@ -34,9 +34,9 @@ SYSTEM_GRAPH_PREFIXES = (
     "http://www.w3.org/2002/07/owl#",
 )
 
+_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
 # Answers are capped (Virtuoso: 1,048,576 rows over HTTP), so ``query_graphs`` reads so many graph
 # names per answer, then the rows of so many graphs per answer; both halve while a server cuts them.
-_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
 NAMES_PER_READ = 100_000
 GRAPHS_PER_READ = 1_000
 

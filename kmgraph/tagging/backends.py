@@ -6,25 +6,20 @@ pull in scikit-learn and SciPy (about 0.8 s), which every other ``kmgraph`` comm
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 
 from ..errors import ConfigError
 from .base import Backend
 
 
-def _kmgraph() -> type[Backend]:
-    from .ensemble import KmgraphBackend
-
-    return KmgraphBackend
-
-
-def _svc() -> type[Backend]:
-    from .svc import SvcBackend
-
-    return SvcBackend
+def _lazy(module: str, name: str) -> Callable[[], type[Backend]]:
+    """A loader of the class ``name`` in this package's ``module``, imported at the first call."""
+    return lambda: getattr(importlib.import_module(f".{module}", __package__), name)
 
 
-BACKENDS: dict[str, Callable[[], type[Backend]]] = {"kmgraph": _kmgraph, "svc": _svc}
+BACKENDS: dict[str, Callable[[], type[Backend]]] = {"kmgraph": _lazy("ensemble", "KmgraphBackend"),
+                                                    "svc": _lazy("svc", "SvcBackend")}
 
 
 def backend(name: str, params: Mapping[str, object] | None = None) -> Backend:
