@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from kmgraph.app import create_app
 from kmgraph.config import Settings
+from kmgraph.errors import AnswerCappedError
 from kmgraph.records.counts import STATISTICS_GRAPH
 from kmgraph.records.index import Query
 from kmgraph.records.service import RECORD_GRAPH
@@ -196,3 +197,29 @@ def test_check_store_reads_every_quad_of_a_server_that_caps_its_answers(capped_v
         assert store.fingerprint() == (health.quads, health.fingerprint)
     finally:
         store.close()
+
+
+def test_a_server_holding_more_graphs_than_one_answer_starts_as_a_store_with_data(tmp_path):
+    """A start asks whether the store is empty. It listed every graph with its size: one answer as
+    large as the store, which Virtuoso cuts (at 1,048,576 rows: 1.05M records), so kmgraph could not
+    start at all, and which took 7 s at 200,000 records. A few graph names tell it, under any cap."""
+    from bench import catalogue
+
+    from .services import virtuoso as service
+
+    reason = service.missing_reason()
+    if reason:
+        pytest.fail(reason)
+    server = service.start(tmp_path / "virtuoso", max_rows=50)
+    try:
+        store = RemoteStore(server.sparql, graph_store_url=server.graph_store)
+        try:
+            assert store.is_empty()  # only the graphs Virtuoso keeps for itself
+            service.bulk_load(server, catalogue.write(server.directory / "records.nq", 120))
+            assert not store.is_empty()
+            with pytest.raises(AnswerCappedError):
+                store.graphs()  # what the start asked before
+        finally:
+            store.close()
+    finally:
+        server.stop()

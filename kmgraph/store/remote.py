@@ -39,6 +39,7 @@ _BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
 # names per answer, then the rows of so many graphs per answer; both halve while a server cuts them.
 NAMES_PER_READ = 100_000
 GRAPHS_PER_READ = 1_000
+FEW_GRAPHS = 16  # graph names read to tell an empty store: more than a server keeps for itself
 
 
 class RemoteStore(Store):
@@ -214,6 +215,14 @@ class RemoteStore(Store):
 
     def has_graph(self, graph: str) -> bool:
         return bool(self._run(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"))
+
+    def is_empty(self) -> bool:
+        """No graph but the server's own, told from a few graph names (all of them only when the
+        server keeps that many for itself)."""
+        names = [r["g"].value for r in self._run(cap_rows(query_text("system/graph-names"), FEW_GRAPHS))]
+        if any(not name.startswith(SYSTEM_GRAPH_PREFIXES) for name in names):
+            return False
+        return len(names) < FEW_GRAPHS or not self.graphs()
 
     def graphs(self) -> list[GraphInfo]:
         rows = self._run(query_text("system/graph-counts"))
