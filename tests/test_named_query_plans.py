@@ -223,3 +223,39 @@ def test_target_indicators_with_a_branch_per_role_answers_as_the_role_as_a_varia
     for kind in ("headline", "complementary"):
         assert rows_of(store, named.bind({"target": target, "kind": kind})) == [r for r in expected if r[3] == f'"{kind}"']
     assert target == "GBF-TARGET-23" or expected
+
+
+STRAIGHT_VOCABULARY_STATISTICS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?scheme ?schemeLabel ?labelLang ?concepts ?prefLabels WHERE {
+  { SELECT ?scheme ?labelLang (COUNT(DISTINCT ?concept) AS ?concepts) (COUNT(?label) AS ?prefLabels) WHERE {
+      ?concept skos:inScheme ?scheme .
+      OPTIONAL { ?concept skos:prefLabel ?label BIND(lang(?label) AS ?labelLang) } }
+    GROUP BY ?scheme ?labelLang }
+  OPTIONAL { ?scheme skos:prefLabel ?schemeLabel FILTER(lang(?schemeLabel) = "en") }
+}
+ORDER BY ?scheme ?labelLang"""
+
+
+def test_vocabulary_statistics_counts_as_the_straight_formulation():
+    """The labels joined by one hashed scan count as when each concept's labels are looked up: on the
+    bundled vocabularies and on the odd cases (no label, two labels in a language, a label without
+    a language, a concept in two schemes, a label on a node in no scheme)."""
+    store = EmbeddedStore(None)
+    bundled.load_bundled(store)
+    store.update("""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        INSERT DATA { GRAPH <https://example.org/odd> {
+          <https://example.org/s> skos:prefLabel "Odd"@en .
+          <https://example.org/a> skos:inScheme <https://example.org/s> .
+          <https://example.org/b> skos:inScheme <https://example.org/s>, <https://example.org/t> ;
+              skos:prefLabel "b"@en, "bee"@en, "b" , "bé"@fr .
+          <https://example.org/c> skos:prefLabel "not in a scheme"@en } }""")
+    rows = rows_of(store, QueryCatalog().get("vocabulary-statistics").bind({}))
+    assert rows == rows_of(store, STRAIGHT_VOCABULARY_STATISTICS)
+    odd = [r for r in rows if r[0] == "<https://example.org/s>"]
+    assert [(r[2], r[3], r[4]) for r in odd] == [
+        (None, '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '"0"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ('""', '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ('"en"', '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '"2"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ('"fr"', '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '"1"^^<http://www.w3.org/2001/XMLSchema#integer>')]
+    assert len({r[0] for r in rows}) > 5
