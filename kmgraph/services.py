@@ -70,7 +70,9 @@ def build_services(store: Store, projects: dict[str, Project] | None = None) -> 
     records = RecordService(store, validator, concepts, RetrievalIndex(index / "retrieval.sqlite" if index else None))
     curator = Curator(store, beside_store(store, ARCHIVE_SUFFIX))
     recovered = [] if store.read_only else curator.recover()  # a read-only view leaves that to the writer
-    taggers = Taggers(store, concepts, projects or load_projects(), curator.catalog.vocabularies, beside_store(store, MODELS_SUFFIX))
+    # Models derive from the store's data, as the index does: kept beside it, a remote store's too.
+    taggers = Taggers(store, concepts, projects or load_projects(), curator.catalog.vocabularies,
+                      beside(store.index_home, MODELS_SUFFIX))
     return Services(store, validator, concepts, records, taggers, curator, KmgbfCache(store),
                     DocumentValidator(validator, concepts), ThesaurusCache(store, concepts), recovered)
 

@@ -99,6 +99,35 @@ def test_retrieval_index_is_kept_between_starts(remote_client, virtuoso, tmp_pat
         store.close()
 
 
+def test_tagging_models_are_kept_beside_a_remote_store_between_starts(remote_client, virtuoso, tmp_path):
+    """On a remote store the tagging models lived in memory only, so every start trained all four
+    projects again in the background (minutes of both cores, while the service answered). They are
+    kept beside the retrieval index, with the vocabulary version they were built from."""
+    from kmgraph.curation import source_for_path
+    from kmgraph.services import SYSTEM
+    from kmgraph.vocab.bundled import bundled_graphs
+
+    def services() -> tuple[RemoteStore, object]:
+        store = RemoteStore(virtuoso.sparql, graph_store_url=virtuoso.graph_store, index_home=tmp_path / "remote")
+        return store, build_services(store)
+
+    store, first = services()
+    try:
+        # A model is saved with the version it was built from: the vocabulary is loaded as a version.
+        item = next(i for i in bundled_graphs() if i.id == "km-strategy")
+        first.curator.load([source_for_path(item.path)], SYSTEM, item.id, force=True, comment="test")
+        assert "km-strategy" in first.taggers.load_saved()  # nothing saved yet
+        first.taggers.train("km-strategy")
+    finally:
+        store.close()
+    assert (tmp_path / "remote.models" / "km-strategy.joblib").is_file()
+    store, again = services()
+    try:
+        assert "km-strategy" not in again.taggers.load_saved()
+    finally:
+        store.close()
+
+
 def test_remote_index_lives_apart_from_the_embedded_stores(tmp_path):
     settings = Settings.load(store=tmp_path / "store", sparql_endpoint="http://localhost:8890/sparql")
     other = Settings.load(store=tmp_path / "store", sparql_endpoint="http://elsewhere:8890/sparql")
