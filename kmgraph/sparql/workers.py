@@ -165,24 +165,21 @@ class FastLane:
         self._store: ox.Store | None = None
         self._jobs: OrderedDict[QueryJob, float] = OrderedDict()  # each job with its worker's time
 
-    def runner_for(self, lease: SnapshotLease, job: QueryJob) -> Runner | None:
-        """A runner on the leased snapshot when ``job`` already finished quickly there, else ``None``."""
+    def runner_for(self, lease: SnapshotLease, job: QueryJob) -> tuple[Runner, bool] | None:
+        """A runner on the leased snapshot when ``job`` already finished quickly there, and whether it
+        is quick enough to run without leaving the caller's thread (``INLINE``); else ``None``."""
         with self._lock:
             if lease.path != self._path or job not in self._jobs:
                 return None
             self._jobs.move_to_end(job)
+            inline = self._jobs[job] <= self.INLINE
             if self._store is None:
                 try:
                     self._store = ox.Store.read_only(lease.path)
                 except OSError:  # the lane is only a shortcut: the job goes to a worker instead
                     self._reset(None)
                     return None
-            return run_on(self._store)
-
-    def inline(self, job: QueryJob) -> bool:
-        """Whether ``job`` is quick enough to run without leaving the caller's thread (``INLINE``)."""
-        with self._lock:
-            return self._jobs.get(job, self.INLINE + 1) <= self.INLINE
+            return run_on(self._store), inline
 
     def clear(self) -> None:
         """Forget every job and let go of the snapshot."""
@@ -270,7 +267,7 @@ class WorkerPool:
         try:
             fast = self._fast.runner_for(lease, job)
             if fast is not None:
-                return execute(fast, job)
+                return execute(fast[0], job)
             worker = self._idle.take(job.query, wait)
             if worker is None:
                 raise WorkersBusyError("all query workers are busy")
@@ -290,9 +287,8 @@ class WorkerPool:
         try:
             fast = self._fast.runner_for(lease, job)
             if fast is not None:
-                if self._fast.inline(job):
-                    return execute(fast, job)
-                return await asyncio.to_thread(execute, fast, job)
+                runner, inline = fast
+                return execute(runner, job) if inline else await asyncio.to_thread(execute, runner, job)
             worker = await self._acquire_async(job.query, wait)
             started = time.monotonic()
             out = await self._answer_async(worker, lease, job, timeout)
