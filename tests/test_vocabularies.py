@@ -6,6 +6,7 @@ strategy: 8 objectives, 45 actions; CHM programme of work: 4 goals, 8 outcomes, 
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from kmgraph.resources import query_text
@@ -248,3 +249,43 @@ def test_integrity_checks_can_fail(fresh_store):
     assert [r["target"] for r in select(fresh_store, query_text("checks/dangling-broader"))] == ["urn:missing"]
     missing = {(r["concept"], r["missing"]) for r in select(fresh_store, query_text("checks/incomplete-concepts"))}
     assert ("urn:a", "source") in missing and ("urn:b", "English prefLabel") in missing
+
+
+STRAIGHT_CONCEPT_SCAN = PREFIXES + """
+SELECT ?g ?c ?p ?o WHERE {
+  VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel skos:notation skos:inScheme skos:broader
+              skos:relatedMatch skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch
+              owl:deprecated dcterms:isReplacedBy skos:definition
+              <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> }
+  GRAPH ?g { ?c ?p ?o }
+  FILTER(STRSTARTS(STR(?g), "https://w3id.org/kmgraph/graph/vocab/"))
+}"""
+
+
+def concept_facts(store, text: str) -> set[tuple[str, ...]]:
+    return {tuple(str(t) for t in row) for row in store.query(text)}
+
+
+def test_the_concept_index_reads_every_fact_of_every_concept(store):
+    """The index's query looks types up per subject instead of scanning every type in the store (all
+    records are typed): it still reads all that the straight scan reads about anything that has a
+    label, notation, scheme, hierarchy, mapping or deprecation fact, or is a skos:Concept."""
+    straight = concept_facts(store, STRAIGHT_CONCEPT_SCAN)
+    described = {(g, c) for g, c, p, _ in straight
+                 if not p.endswith("#type>") or (g, c, p, "<http://www.w3.org/2004/02/skos/core#Concept>") in straight}
+    indexed = concept_facts(store, query_text("system/concept-index"))
+    assert indexed == {fact for fact in straight if fact[:2] in described}
+    assert len({c for _, c in described}) > 1000
+
+
+def test_the_concept_index_keeps_a_concept_known_only_by_its_type(backend):
+    backend.add_to_graph("https://w3id.org/kmgraph/graph/vocab/t", b"""
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        <urn:t:bare> a skos:Concept , <urn:t:Kind> .
+        <urn:t:labelled> a <urn:t:Kind> ; skos:prefLabel "Labelled"@en .
+        <urn:t:axiom> a owl:Axiom .""", ox.RdfFormat.TURTLE)
+    backend.add_to_graph("https://w3id.org/kmgraph/graph/record/r", b"<urn:t:r> a <urn:t:Kind> .", ox.RdfFormat.TURTLE)
+    facts = concept_facts(backend, query_text("system/concept-index"))
+    types = {(c, o) for _, c, p, o in facts if p.endswith("#type>")}
+    assert types == {("<urn:t:bare>", "<http://www.w3.org/2004/02/skos/core#Concept>"), ("<urn:t:bare>", "<urn:t:Kind>"),
+                     ("<urn:t:labelled>", "<urn:t:Kind>")}
