@@ -251,41 +251,73 @@ def test_integrity_checks_can_fail(fresh_store):
     assert ("urn:a", "source") in missing and ("urn:b", "English prefLabel") in missing
 
 
-STRAIGHT_CONCEPT_SCAN = PREFIXES + """
-SELECT ?g ?c ?p ?o WHERE {
-  VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel skos:notation skos:inScheme skos:broader
-              skos:relatedMatch skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch
-              owl:deprecated dcterms:isReplacedBy skos:definition
-              <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> }
-  GRAPH ?g { ?c ?p ?o }
-  FILTER(STRSTARTS(STR(?g), "https://w3id.org/kmgraph/graph/vocab/"))
-}"""
+
+VOCAB = 'FILTER(STRSTARTS(STR(?g), "https://w3id.org/kmgraph/graph/vocab/"))'
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+CONCEPT_FACTS = """skos:prefLabel skos:altLabel skos:hiddenLabel skos:notation skos:inScheme skos:broader
+    skos:relatedMatch skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch owl:deprecated
+    dcterms:isReplacedBy skos:definition"""
+# The straight scans the system queries replaced: every fact of the vocabulary graphs with the asked
+# predicates, records' types and titles included.
+STRAIGHT = {
+    "system/concept-index": PREFIXES + f"""SELECT ?g ?c ?p ?o WHERE {{
+        VALUES ?p {{ {CONCEPT_FACTS} {RDF_TYPE} }} GRAPH ?g {{ ?c ?p ?o }} {VOCAB} }}""",
+    "system/thesaurus-facts": PREFIXES + f"""SELECT DISTINCT ?c ?p ?o WHERE {{
+        VALUES ?p {{ dcterms:title kmo:shortTitle kmo:termId dcterms:source skos:related }}
+        GRAPH ?g {{ ?c ?p ?o }} {VOCAB} }}""",
+    "system/validation-background": f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+        FILTER(?g = <https://w3id.org/kmgraph/graph/ontology> || (STRSTARTS(STR(?g), "https://w3id.org/kmgraph/graph/vocab/")
+        && ?p IN ({RDF_TYPE}, <http://www.w3.org/2000/01/rdf-schema#subClassOf>,
+        <http://www.w3.org/2004/02/skos/core#inScheme>, <http://www.w3.org/2002/07/owl#deprecated>,
+        <http://purl.org/dc/terms/isReplacedBy>, <http://www.w3.org/2004/02/skos/core#notation>))) }}""",
+}
 
 
-def concept_facts(store, text: str) -> set[tuple[str, ...]]:
-    return {tuple(str(t) for t in row) for row in store.query(text)}
+def facts_of(store, text: str) -> set[tuple[str, ...]]:
+    return {tuple(str(t) for t in (row if isinstance(row, ox.QuerySolution) else (row.subject, row.predicate, row.object)))
+            for row in store.query(text)}
+
+
+def described(store, *more: str) -> set[str]:
+    """Subjects the vocabulary graphs say something of beyond their types, or type skos:Concept."""
+    text = PREFIXES + f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {VOCAB}
+        FILTER(?p IN ({", ".join(CONCEPT_FACTS.split() + list(more))}) || (?p = {RDF_TYPE} && ?o = skos:Concept)) }}"""
+    return {str(row["s"]) for row in store.query(text)}
 
 
 def test_the_concept_index_reads_every_fact_of_every_concept(store):
-    """The index's query looks types up per subject instead of scanning every type in the store (all
-    records are typed): it still reads all that the straight scan reads about anything that has a
-    label, notation, scheme, hierarchy, mapping or deprecation fact, or is a skos:Concept."""
-    straight = concept_facts(store, STRAIGHT_CONCEPT_SCAN)
-    described = {(g, c) for g, c, p, _ in straight
-                 if not p.endswith("#type>") or (g, c, p, "<http://www.w3.org/2004/02/skos/core#Concept>") in straight}
-    indexed = concept_facts(store, query_text("system/concept-index"))
-    assert indexed == {fact for fact in straight if fact[:2] in described}
-    assert len({c for _, c in described}) > 1000
+    """The system queries look facts up per described subject instead of scanning every type or title
+    in the store (all records have both): they still read all that the straight scans read about
+    anything that has a label, notation, scheme, hierarchy, mapping or deprecation fact, or is a
+    skos:Concept, in any vocabulary graph."""
+    concepts = described(store)
+    straight = facts_of(store, STRAIGHT["system/concept-index"])
+    assert facts_of(store, query_text("system/concept-index")) == {
+        (g, c, p, o) for g, c, p, o in straight if p != RDF_TYPE or c in concepts}
+    assert len(concepts) > 1000
+    straight = facts_of(store, STRAIGHT["system/thesaurus-facts"])
+    assert facts_of(store, query_text("system/thesaurus-facts")) == {fact for fact in straight if fact[0] in concepts}
+    assert {p for _, p, _ in straight} >= {"<http://purl.org/dc/terms/title>", "<https://w3id.org/kmgraph/ontology#termId>"}
+
+
+def test_validation_reads_the_types_of_every_described_subject(store):
+    concepts = described(store, "rdfs:label", "rdfs:subClassOf")
+    ontology = facts_of(store, "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/kmgraph/graph/ontology> { ?s ?p ?o } }")
+    straight = facts_of(store, STRAIGHT["system/validation-background"])
+    assert facts_of(store, query_text("system/validation-background")) == {
+        (s, p, o) for s, p, o in straight if p != RDF_TYPE or s in concepts or (s, p, o) in ontology}
 
 
 def test_the_concept_index_keeps_a_concept_known_only_by_its_type(backend):
     backend.add_to_graph("https://w3id.org/kmgraph/graph/vocab/t", b"""
         @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
         <urn:t:bare> a skos:Concept , <urn:t:Kind> .
-        <urn:t:labelled> a <urn:t:Kind> ; skos:prefLabel "Labelled"@en .
+        <urn:t:labelled> skos:prefLabel "Labelled"@en .
         <urn:t:axiom> a owl:Axiom .""", ox.RdfFormat.TURTLE)
+    backend.add_to_graph("https://w3id.org/kmgraph/graph/vocab/u", b"<urn:t:labelled> a <urn:t:Kind> .", ox.RdfFormat.TURTLE)
     backend.add_to_graph("https://w3id.org/kmgraph/graph/record/r", b"<urn:t:r> a <urn:t:Kind> .", ox.RdfFormat.TURTLE)
-    facts = concept_facts(backend, query_text("system/concept-index"))
-    types = {(c, o) for _, c, p, o in facts if p.endswith("#type>")}
-    assert types == {("<urn:t:bare>", "<http://www.w3.org/2004/02/skos/core#Concept>"), ("<urn:t:bare>", "<urn:t:Kind>"),
-                     ("<urn:t:labelled>", "<urn:t:Kind>")}
+    facts = facts_of(backend, query_text("system/concept-index"))
+    types = {(g, c, o) for g, c, p, o in facts if p == RDF_TYPE}
+    vocab = "<https://w3id.org/kmgraph/graph/vocab/"
+    assert types == {(vocab + "t>", "<urn:t:bare>", "<http://www.w3.org/2004/02/skos/core#Concept>"),
+                     (vocab + "t>", "<urn:t:bare>", "<urn:t:Kind>"), (vocab + "u>", "<urn:t:labelled>", "<urn:t:Kind>")}
