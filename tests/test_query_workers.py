@@ -170,3 +170,30 @@ def test_the_async_path_reads_large_answers_under_uvloop(tmp_path):
             return [len(json.loads(o.body)["results"]["bindings"]) for o in outs]
 
         assert uvloop.run(twice()) == [rows, rows]
+
+
+def test_a_job_slow_only_on_its_first_worker_run_runs_on_the_event_loop_once_the_lane_timed_it(lane_store, monkeypatch):
+    """A worker's first answer includes opening the snapshot; what the lane then measures in its
+    thread decides, so such a job does not stay off the event loop for good."""
+    import threading
+
+    from kmgraph.sparql import workers
+
+    ran_on = []
+    real_execute, real_answer = workers.execute, workers.WorkerPool._answer_async
+
+    async def slow_answer(self, *args):
+        await asyncio.sleep(0.2)  # as a cold worker's answer, but surely longer than INLINE
+        return await real_answer(self, *args)
+
+    monkeypatch.setattr(workers, "execute", lambda runner, job: ran_on.append(threading.get_ident()) or real_execute(runner, job))
+    monkeypatch.setattr(workers.WorkerPool, "_answer_async", slow_answer)
+    monkeypatch.setattr(workers.FastLane, "INLINE", 0.1)
+
+    async def three_times() -> int:
+        for _ in range(3):  # a worker's answer, the lane's in a thread, the lane's on the loop
+            await lane_store.run_job_async(COUNT, timeout=30, wait=5)
+        return threading.get_ident()
+
+    loop = asyncio.run(three_times())
+    assert len(ran_on) == 2 and ran_on[0] != loop and ran_on[1] == loop

@@ -288,7 +288,14 @@ class WorkerPool:
             fast = self._fast.runner_for(lease, job)
             if fast is not None:
                 runner, inline = fast
-                return execute(runner, job) if inline else await asyncio.to_thread(execute, runner, job)
+                if inline:
+                    return execute(runner, job)
+                started = time.monotonic()
+                out = await asyncio.to_thread(execute, runner, job)
+                # A worker's first answer on a snapshot includes opening it (a few ms): the lane's own
+                # time tells whether the job may run inline from now on.
+                self._fast.record(lease, job, time.monotonic() - started, timeout)
+                return out
             worker = await self._acquire_async(job.query, wait)
             started = time.monotonic()
             out = await self._answer_async(worker, lease, job, timeout)
