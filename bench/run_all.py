@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from . import (bench_http_stack, bench_km_documents, bench_retrieval, bench_scale, bench_sparql, bench_tagging,
@@ -116,13 +117,13 @@ def scale_rows(scale: dict) -> list[str]:
             f"{other['ratio_geomean']}x; {other['ratio_max']}x | each <= 1.0x |")
         for name, mine in scale["named_queries"].items():
             theirs = other["queries"].get(name, {})
-            cell = f"{mine['p95_ms']} ms" if "p95_ms" in mine else f"error: {mine['error'][:120]}"
+            cell = f"{mine['p95_ms']} ms" if "p95_ms" in mine else f"error: {_cell(mine['error'])}"
             if name in other["ratios"]:
                 rows.append(f"| &nbsp;&nbsp;`{name}` | {cell} | {theirs['p95_ms']} ms | "
                             f"{other['ratios'][name]}x | <= 1.0x |")
             else:  # Virtuoso gave no answer (its own timeout): said so, not left out
-                rows.append(f"| &nbsp;&nbsp;`{name}` | {cell} | no answer: "
-                            f"{theirs.get('error', 'not run')[:120]} | | <= 1.0x |")
+                rows.append(f"| &nbsp;&nbsp;`{name}` | {cell} | no answer: {_cell(theirs.get('error', 'not run'))} | "
+                            f"| <= 1.0x |")
         slowest = max(q.get("p95_ms", float("inf")) for q in remote["queries"].values())  # inf: one failed
         start = f"{remote['startup_seconds']} s"
         if "restart_seconds" in remote:
@@ -130,6 +131,13 @@ def scale_rows(scale: dict) -> list[str]:
         rows.append(f"| Scale: kmgraph on Virtuoso (remote backend), start-up (first start, index built) / slowest "
                     f"first page p95 | {start} / {slowest} ms | | | |")
     return rows
+
+
+def _cell(error: str) -> str:
+    """An error as one table cell: its first line, without the endpoint's address (a port of that
+    run) that the server's message starts with."""
+    first = re.sub(r"^https?://\S+: ", "", error.strip().splitlines()[0] if error.strip() else "")
+    return first.replace("|", "\\|")[:120]
 
 
 def http_row(http: dict) -> str:
