@@ -42,9 +42,11 @@ class AnswerCappedError(InputError):
     title = "Answer too large"
     type_slug = "answer-too-large"
 
-    def __init__(self, rows: int) -> None:
-        super().__init__(f"the SPARQL server returns at most {rows:,} rows per answer and cut this one short; "
-                         "ask for fewer rows (LIMIT and OFFSET)", detail={"max_rows": rows})
+    def __init__(self, rows: int | None) -> None:
+        """``rows``: the server's cap, None when it did not say it as a number."""
+        cap = f"returns at most {rows:,} rows per answer" if rows is not None else "limits the rows of an answer"
+        super().__init__(f"the SPARQL server {cap} and cut this one short; ask for fewer rows (LIMIT and OFFSET)",
+                         detail={"max_rows": rows})
         self.rows = rows
 
 

@@ -265,3 +265,23 @@ def test_a_server_holding_more_graphs_than_one_answer_starts_as_a_store_with_dat
             store.close()
     finally:
         server.stop()
+
+
+def test_a_cap_the_server_does_not_give_as_a_number_is_not_reported_as_zero_rows(monkeypatch):
+    """Some servers mark a cut answer without a row count: the error says the answer was cut, not
+    that the server returns at most 0 rows."""
+    import functools
+
+    import httpx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"X-SPARQL-MaxRows": "yes", "Content-Type": "application/sparql-results+json"},
+                              content=b'{"head": {}, "boolean": true}')
+
+    monkeypatch.setattr(httpx, "Client", functools.partial(httpx.Client, transport=httpx.MockTransport(answer)))
+    store = RemoteStore("http://sparql.invalid/sparql")
+    with pytest.raises(AnswerCappedError) as caught:
+        store.query("SELECT * WHERE { ?s ?p ?o }")
+    assert caught.value.rows is None and "0 rows" not in str(caught.value)
+    assert "limits the rows of an answer and cut this one short" in str(caught.value)
+    store.close()

@@ -95,7 +95,7 @@ class RemoteStore(Store):
                                        f"{response.text[:500].strip()}", syntax=response.status_code == 400)
         capped = response.headers.get("X-SPARQL-MaxRows")  # Virtuoso's word that it cut the answer short
         if capped is not None:
-            raise AnswerCappedError(int(capped) if capped.isdigit() else 0)
+            raise AnswerCappedError(int(capped) if capped.strip().isdigit() else None)
         return response
 
     def _run(self, sparql: str, *, default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
