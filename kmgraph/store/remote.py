@@ -214,7 +214,7 @@ class RemoteStore(Store):
         self._run("ASK {}")
 
     def has_graph(self, graph: str) -> bool:
-        return bool(self._run(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"))
+        return bool(self._run(query_text("system/graph-has-triples"), default_graph=[graph]))
 
     def is_empty(self) -> bool:
         """No graph but the server's own, told from a few graph names (all of them only when the
@@ -231,8 +231,8 @@ class RemoteStore(Store):
         return sorted(found, key=lambda g: g.iri)
 
     def dump_graph(self, graph: str | None, rdf_format: ox.RdfFormat) -> bytes:
-        where = "?s ?p ?o" if graph is None else f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"
-        return self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}").serialize(format=rdf_format)
+        default = [graph] if graph else None
+        return self._run(query_text("system/graph-triples"), default_graph=default).serialize(format=rdf_format)
 
     def _count(self, graph: str | None) -> int:
         default = [graph] if graph else None
