@@ -189,6 +189,14 @@ class FastLane:
     def _reset(self, path: str | None) -> None:
         self._path, self._store, self._jobs = path, None, OrderedDict()
 
+    def retime(self, lease: SnapshotLease, job: QueryJob, seconds: float) -> None:
+        """The lane's own time for a job it ran in a thread: a worker's first answer on a snapshot
+        includes opening it (a few ms), so this time tells whether the job may run inline from now on.
+        The job already passed ``record``'s checks; only its time changes."""
+        with self._lock:
+            if lease.path == self._path and job in self._jobs:
+                self._jobs[job] = seconds
+
     def record(self, lease: SnapshotLease, job: QueryJob, seconds: float, timeout: float) -> None:
         if (seconds > min(self.limit, timeout / 10) or len(job.query) > self.MAX_QUERY_CHARS
                 or service_endpoints(code_tokens(job.query))):
@@ -292,9 +300,7 @@ class WorkerPool:
                     return execute(runner, job)
                 started = time.monotonic()
                 out = await asyncio.to_thread(execute, runner, job)
-                # A worker's first answer on a snapshot includes opening it (a few ms): the lane's own
-                # time tells whether the job may run inline from now on.
-                self._fast.record(lease, job, time.monotonic() - started, timeout)
+                self._fast.retime(lease, job, time.monotonic() - started)
                 return out
             worker = await self._acquire_async(job.query, wait)
             started = time.monotonic()
